@@ -1,0 +1,273 @@
+// The `bulkhead` command: run, status, check, outputs, workflow.
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { makeAlertLogChannel, makeConsoleChannel, makeSlackChannel } from "../alert/index.js";
+import type { AlertChannel } from "../alert/types.js";
+import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
+import { pipelinePaths } from "../engine/paths.js";
+import { makeProgress } from "../engine/progress.js";
+import { readJsonFile, readRunRecord } from "../engine/run-record.js";
+import { runPipeline } from "../engine/run-pipeline.js";
+import { shardsOf } from "../engine/run-stage.js";
+import { LockedError } from "../engine/lock.js";
+import { generateWorkflow } from "../github/workflow.js";
+import { DefinitionError, UsageError } from "../pipeline/errors.js";
+import { loadPipeline } from "../pipeline/load.js";
+import { type Logger, type ShardRef, formatShard } from "../pipeline/types.js";
+import { makeStderrLogger } from "./logger.js";
+import { summarizeRun } from "./summary.js";
+
+/** Exit codes (DESIGN.md contract). */
+export const EXIT = {
+  succeeded: 0,
+  failed: 1,
+  gated: 2,
+  usage: 64,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+const DEFAULT_STATE_DIR = ".bulkhead";
+
+function parseShard(text: string): ShardRef {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = match ? Number(match[1]) : 0;
+  const count = match ? Number(match[2]) : 0;
+  if (!match || index < 1 || index > count) {
+    throw new UsageError(`--shard ${text}: expected I/N with 1 ≤ I ≤ N, e.g. 2/4`);
+  }
+  return { index: index - 1, count };
+}
+
+/** Builds the channels: console, the alert log, and Slack when configured. */
+function makeAlertChannels(logger: Logger, alertLog: string, env: NodeJS.ProcessEnv): AlertChannel[] {
+  const channels = [makeConsoleChannel(logger), makeAlertLogChannel(alertLog)];
+  if (env.SLACK_WEBHOOK_URL) channels.push(makeSlackChannel({ webhookUrl: env.SLACK_WEBHOOK_URL }));
+  return channels;
+}
+
+interface RunFlags {
+  stage?: string;
+  shard?: string;
+  fresh?: boolean;
+  stateDir: string;
+  json?: boolean;
+  parallel: boolean;
+  debug?: boolean;
+}
+
+async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const logger = makeStderrLogger({ debug: flags.debug });
+  const pipeline = await loadPipeline(file);
+  if (flags.shard && !flags.stage) throw new UsageError("--shard needs --stage");
+  const shard = flags.shard ? parseShard(flags.shard) : undefined;
+  const stage = pipeline.stages.find((s) => s.id === flags.stage);
+  if (shard && stage && shard.count !== stage.shards) {
+    throw new UsageError(`--shard ${flags.shard}: stage ${stage.id} has ${stage.shards} shards`);
+  }
+
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) logger.warn(`received ${signal}: saving checkpoints and stopping`);
+    stop.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const paths = pipelinePaths(flags.stateDir, pipeline.name);
+  try {
+    const outcome = await runPipeline({
+      pipeline,
+      pipelineFile: file,
+      stateDir: flags.stateDir,
+      baseDir: process.cwd(),
+      fresh: flags.fresh,
+      stage: flags.stage,
+      shard,
+      logger,
+      progress: makeProgress({ tty: Boolean(process.stderr.isTTY) && !flags.json, logger }),
+      alerts: makeAlertChannels(logger, paths.alertLog, process.env),
+      signal: stop.signal,
+      parallel: flags.parallel,
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(summarizeRun(outcome.record), null, 2)}\n`);
+    if (outcome.interruptedBy) return outcome.interruptedBy === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;
+    switch (outcome.record.status) {
+      case "gated":
+        return EXIT.gated;
+      case "failed":
+        return EXIT.failed;
+      default:
+        return EXIT.succeeded;
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function statusCommand(file: string, flags: { stateDir: string; json?: boolean }): Promise<number> {
+  const pipeline = await loadPipeline(file);
+  const paths = pipelinePaths(flags.stateDir, pipeline.name);
+  const current = (await readJsonFile(paths.currentRun)) as { runId?: string } | null;
+  const lastSuccess = (await readJsonFile(paths.lastSuccess)) as { runId?: string } | null;
+  const runId = current?.runId ?? lastSuccess?.runId;
+  const record = runId ? await readRunRecord(paths.runRecord(runId)) : null;
+  const store = makeFileCheckpointStore(paths.runsDir);
+
+  const stages = [];
+  for (const stage of pipeline.stages) {
+    const stageRecord = record?.stages.find((s) => s.id === stage.id);
+    const shards = [];
+    for (const shard of shardsOf(stage)) {
+      const loaded = record
+        ? await store.load({ pipeline: pipeline.name, runId: record.runId, stage: stage.id, shard }).catch(() => null)
+        : null;
+      const checkpoint = loaded?.checkpoint;
+      shards.push({
+        shard: formatShard(shard),
+        done: checkpoint?.done ?? false,
+        row: checkpoint?.cursor?.row ?? null,
+        savedAt: checkpoint?.savedAt ?? null,
+      });
+    }
+    stages.push({ id: stage.id, status: stageRecord?.status ?? "pending", counts: stageRecord?.counts ?? null, shards });
+  }
+  const status = { pipeline: pipeline.name, runId: record?.runId ?? null, status: record?.status ?? "never run", stages };
+
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    return EXIT.succeeded;
+  }
+  const lines = [`pipeline ${status.pipeline}: ${record ? `run ${record.runId} ${record.status}` : "never run"}`];
+  for (const stage of stages) {
+    lines.push(`  stage ${stage.id}: ${stage.status}`);
+    for (const shard of stage.shards) {
+      const where = shard.done ? "done" : shard.row === null ? "no checkpoint" : `checkpoint at row ${shard.row.toLocaleString("en-US")} (${shard.savedAt})`;
+      lines.push(`    shard ${shard.shard}: ${where}`);
+    }
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return EXIT.succeeded;
+}
+
+async function checkCommand(file: string): Promise<number> {
+  const pipeline = await loadPipeline(file);
+  const { warnings } = generateWorkflow(pipeline, { pipelinePath: file });
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stdout.write(
+    `${file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages (${pipeline.stages.map((s) => `${s.id}×${s.shards}`).join(", ")})\n`,
+  );
+  return EXIT.succeeded;
+}
+
+async function outputsCommand(file: string, flags: { stateDir: string; json?: boolean }): Promise<number> {
+  const pipeline = await loadPipeline(file);
+  const paths = pipelinePaths(flags.stateDir, pipeline.name);
+  const current = (await readJsonFile(paths.currentRun)) as { runId?: string } | null;
+  const lastSuccess = (await readJsonFile(paths.lastSuccess)) as { runId?: string } | null;
+  const runId = current?.runId ?? lastSuccess?.runId;
+  const record = runId ? await readRunRecord(paths.runRecord(runId)) : null;
+  const outputs = (record?.stages ?? []).flatMap((s) => s.outputs.map((o) => ({ stage: s.id, ...o })));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ runId: record?.runId ?? null, outputs }, null, 2)}\n`);
+    return EXIT.succeeded;
+  }
+  if (!record) process.stdout.write(`pipeline ${pipeline.name} has no run yet\n`);
+  for (const o of outputs) {
+    process.stdout.write(`${o.stage}\t${o.rows}\t${o.sha256}\t${path.relative(process.cwd(), o.path) || o.path}\n`);
+  }
+  return EXIT.succeeded;
+}
+
+async function workflowCommand(file: string, flags: { output?: string; actionRef: string }): Promise<number> {
+  const pipeline = await loadPipeline(file);
+  const { yaml, warnings } = generateWorkflow(pipeline, { pipelinePath: file, actionRef: flags.actionRef });
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (flags.output) {
+    await mkdir(path.dirname(flags.output), { recursive: true });
+    await writeFile(flags.output, yaml);
+    process.stderr.write(`wrote ${flags.output}\n`);
+  } else process.stdout.write(yaml);
+  return EXIT.succeeded;
+}
+
+function makeProgram(setExit: (code: number) => void): Command {
+  const program = new Command("bulkhead")
+    .description("Staged, checkpointed, validated data pipelines, locally and on GitHub Actions")
+    .exitOverride()
+    .showHelpAfterError();
+  const stateDir = new Option("--state-dir <dir>", "where runs, checkpoints and outputs live").default(DEFAULT_STATE_DIR);
+
+  program
+    .command("run")
+    .description("run the pipeline, resuming its unfinished run unless --fresh")
+    .argument("<pipeline>", "pipeline file, e.g. pipelines/flight-delays.ts")
+    .option("--stage <id>", "run only this stage")
+    .option("--shard <i/n>", "with --stage: run only this shard, e.g. 2/4")
+    .option("--fresh", "start a new run instead of resuming")
+    .addOption(stateDir)
+    .option("--json", "print a JSON summary on stdout at the end")
+    .option("--no-parallel", "run shards one after another in this process")
+    .option("--debug", "log checkpoint saves and other internals")
+    .action(async (file: string, flags: RunFlags) => setExit(await runCommand(file, flags)));
+
+  program
+    .command("status")
+    .description("show the current run, stage states and the last checkpoint of each shard")
+    .argument("<pipeline>")
+    .addOption(stateDir)
+    .option("--json", "print JSON")
+    .action(async (file: string, flags) => setExit(await statusCommand(file, flags)));
+
+  program
+    .command("check")
+    .description("check the pipeline definition without running anything")
+    .argument("<pipeline>")
+    .action(async (file: string) => setExit(await checkCommand(file)));
+
+  program
+    .command("outputs")
+    .description("list every output file of the latest run with rows and sha256")
+    .argument("<pipeline>")
+    .addOption(stateDir)
+    .option("--json", "print JSON")
+    .action(async (file: string, flags) => setExit(await outputsCommand(file, flags)));
+
+  program
+    .command("workflow")
+    .description("write the GitHub Actions workflow for the pipeline")
+    .argument("<pipeline>")
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("--action-ref <ref>", "the action to use, owner/repo@ref or ./", "./")
+    .action(async (file: string, flags) => setExit(await workflowCommand(file, flags)));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.succeeded;
+  const program = makeProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.succeeded : EXIT.usage;
+    }
+    if (error instanceof DefinitionError || error instanceof UsageError) {
+      process.stderr.write(`bulkhead: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof LockedError) {
+      process.stderr.write(`bulkhead: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    process.stderr.write(`bulkhead: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,322 @@
+// Running one shard of one stage: restore its checkpoint, read the source
+// from the cursor, validate, transform, write, and checkpoint on the way.
+// This is all a GitHub Actions job runs too, so it needs nothing but the
+// definition, the upstream datasets and the checkpoint store.
+import path from "node:path";
+import type { Checkpoint, CheckpointStore } from "../checkpoint/checkpoint.js";
+import type { Pipeline, Stage, StageContext } from "../pipeline/define.js";
+import { InterruptedError, NonRetryableError, StageError, toError } from "../pipeline/errors.js";
+import {
+  type Cursor,
+  type DatasetManifest,
+  type IoContext,
+  type Logger,
+  type OutputFile,
+  type Row,
+  type ShardRef,
+  type SinkContext,
+  type SinkWriter,
+  type SourceBatch,
+  formatShard,
+} from "../pipeline/types.js";
+import { makeStats, restoreStats } from "../validate/index.js";
+import { QuarantineWriter } from "./quarantine.js";
+import { applyTransform, validateRecords } from "./records.js";
+import { readAll } from "./read-all.js";
+
+/** Progress of a running shard, reported after every batch. */
+export interface ShardProgress {
+  stage: string;
+  shard: ShardRef;
+  rowsIn: number;
+  rowsOut: number;
+  rowsInvalid: number;
+  /** Rows this shard reads in all, when the source knows. */
+  totalRows?: number;
+}
+
+export interface RunShardOptions {
+  pipeline: Pipeline;
+  stage: Stage;
+  shard: ShardRef;
+  runId: string;
+  attempt: number;
+  /** Directory of this stage's data: sink parts and quarantine files. */
+  dataDir: string;
+  baseDir: string;
+  store: CheckpointStore;
+  logger: Logger;
+  resolveDataset(stageId: string): DatasetManifest;
+  onProgress?(progress: ShardProgress): void;
+  /** Aborting stops at the next batch boundary after a checkpoint. */
+  signal?: AbortSignal;
+}
+
+/** What a finished shard reports to the stage. */
+export interface ShardResult {
+  shard: ShardRef;
+  counts: Checkpoint["counts"];
+  stats: unknown[];
+  outputs: OutputFile[];
+  resumedFrom: { row: number } | null;
+  /** True when the shard had already finished and nothing ran. */
+  alreadyDone: boolean;
+}
+
+/** The file a shard's invalid records go to. */
+export function quarantineFile(dataDir: string, shard: ShardRef): string {
+  return path.join(dataDir, "quarantine", `quarantine-${shard.index + 1}-of-${shard.count}.ndjson`);
+}
+
+/**
+ * Runs one shard to its end, resuming from its newest checkpoint. Throws
+ * StageError on failure (after saving what was committed) and
+ * InterruptedError when `signal` aborts.
+ */
+export async function runShard(options: RunShardOptions): Promise<ShardResult> {
+  const { pipeline, stage, shard, runId, attempt, store, logger } = options;
+  const where = `stage ${stage.id} shard ${formatShard(shard)}`;
+  const key = { pipeline: pipeline.name, runId, stage: stage.id, shard };
+
+  const loaded = await store.load(key);
+  for (const warning of loaded?.warnings ?? []) logger.warn(`${where}: ${warning}`);
+  const previous = loaded?.checkpoint ?? null;
+  if (previous?.done) {
+    logger.info(`${where}: already finished in an earlier attempt (${previous.counts.rowsOut.toLocaleString("en-US")} rows out); not running it again`);
+    return resultOf(previous, true);
+  }
+  const resumeRow = previous?.cursor?.row ?? 0;
+  if (previous?.cursor) {
+    logger.info(`${where}: resuming at row ${resumeRow.toLocaleString("en-US")}`);
+  }
+
+  const ioContext: IoContext = {
+    shard,
+    batchSize: stage.batchSize,
+    baseDir: options.baseDir,
+    resolveDataset: options.resolveDataset,
+    signal: options.signal,
+  };
+  const sinkContext: SinkContext = { ...ioContext, stageId: stage.id, dataDir: options.dataDir };
+  const writer = await stage.output.open(sinkContext, previous?.sink ?? null);
+  const quarantine = await QuarantineWriter.open(
+    quarantineFile(options.dataDir, shard),
+    previous?.quarantine ?? { bytes: 0, rows: 0 },
+  );
+
+  const run = new ShardRun(options, writer, quarantine, previous);
+  try {
+    return await run.execute(ioContext);
+  } catch (error) {
+    if (error instanceof InterruptedError || error instanceof StageError) throw error;
+    const cause = toError(error);
+    throw new StageError(
+      { pipeline: pipeline.name, stage: stage.id, shard: formatShard(shard), attempt, row: run.batchStartRow },
+      cause.message,
+      cause,
+    );
+  } finally {
+    await writer.close().catch(() => undefined);
+    await quarantine.close().catch(() => undefined);
+  }
+}
+
+function resultOf(checkpoint: Checkpoint, alreadyDone: boolean): ShardResult {
+  return {
+    shard: checkpoint.shard,
+    counts: checkpoint.counts,
+    stats: checkpoint.stats,
+    outputs: checkpoint.outputs,
+    resumedFrom: checkpoint.resumedFrom,
+    alreadyDone,
+  };
+}
+
+/** The mutable state of one shard attempt, between checkpoints. */
+class ShardRun {
+  private readonly stats;
+  private readonly counts: Checkpoint["counts"];
+  private readonly groups: Map<string, unknown>;
+  private cursor: Cursor | null;
+  private seq: number;
+  private readonly resumedFrom: { row: number } | null;
+  private rowsAtLastSave: number;
+  private timeAtLastSave = Date.now();
+  /** Source row (shard-relative) where the batch being processed began. */
+  batchStartRow: number;
+
+  constructor(
+    private readonly options: RunShardOptions,
+    private readonly writer: SinkWriter,
+    private readonly quarantine: QuarantineWriter,
+    previous: Checkpoint | null,
+  ) {
+    const { stage } = options;
+    this.stats = previous ? restoreStats(stage.checks, previous.stats) : makeStats(stage.checks);
+    this.counts = previous ? { ...previous.counts } : { rowsIn: 0, rowsOut: 0, rowsInvalid: 0 };
+    this.groups = new Map(Object.entries(previous?.aggregate ?? {}));
+    this.cursor = previous?.cursor ?? null;
+    this.seq = previous ? previous.seq + 1 : 0;
+    this.resumedFrom = previous?.cursor ? { row: previous.cursor.row } : null;
+    this.rowsAtLastSave = this.cursor?.row ?? 0;
+    this.batchStartRow = this.cursor?.row ?? 0;
+  }
+
+  async execute(ioContext: IoContext): Promise<ShardResult> {
+    const { stage, shard, signal } = this.options;
+    const context = await this.makeStageContext();
+    const totalRows = await stage.source.countRows?.(ioContext);
+
+    for await (const batch of stage.source.read(ioContext, this.cursor)) {
+      await this.processBatch(batch, context);
+      this.options.onProgress?.({ stage: stage.id, shard, ...this.counts, totalRows });
+      if (signal?.aborted) {
+        await this.saveCheckpoint(false, []);
+        throw new InterruptedError(abortSignalName(signal));
+      }
+      if (this.checkpointDue()) await this.saveCheckpoint(false, []);
+    }
+
+    if (stage.aggregate) await this.writeGroups();
+    this.failOnTooManyInvalid();
+    // Commit first so the final checkpoint's positions cover everything.
+    const outputs = await this.writer.finish();
+    const checkpoint = await this.saveCheckpoint(true, outputs);
+    return resultOf(checkpoint, false);
+  }
+
+  private async makeStageContext(): Promise<StageContext> {
+    const { pipeline, stage, shard, attempt } = this.options;
+    const base: StageContext = {
+      pipeline: pipeline.name,
+      stage: stage.id,
+      shard,
+      attempt,
+      state: undefined,
+      readAll: (source) =>
+        readAll(source, {
+          shard: { index: 0, count: 1 },
+          batchSize: 10_000,
+          baseDir: this.options.baseDir,
+          resolveDataset: this.options.resolveDataset,
+        }),
+    };
+    if (!stage.setup) return base;
+    return { ...base, state: await stage.setup(base) };
+  }
+
+  private async processBatch(batch: SourceBatch, context: StageContext): Promise<void> {
+    const { stage } = this.options;
+    this.batchStartRow = this.cursor?.row ?? 0;
+
+    for (const reject of batch.rejects ?? []) {
+      this.quarantine.add({ row: reject.row, line: reject.line, reason: reject.reason, raw: reject.raw });
+    }
+    const rejected = batch.rejects?.length ?? 0;
+    const { valid, invalid } = validateRecords(stage.schema, batch);
+    for (const entry of invalid) this.quarantine.add(entry);
+
+    const output = await withBatchRetries(stage.batchAttempts, () =>
+      applyTransform(stage, valid, context),
+    );
+    if (stage.aggregate) this.foldGroups(output);
+    else await this.writer.write(output);
+    this.stats.add(output);
+
+    this.counts.rowsIn += batch.records.length + rejected;
+    this.counts.rowsInvalid += invalid.length + rejected;
+    this.counts.rowsOut += stage.aggregate ? 0 : output.length;
+    this.cursor = batch.cursor;
+  }
+
+  private foldGroups(records: Row[]): void {
+    const aggregate = this.options.stage.aggregate!;
+    for (const record of records) {
+      const key = aggregate.groupBy(record) as string;
+      const acc = this.groups.has(key) ? this.groups.get(key) : aggregate.initial();
+      this.groups.set(key, aggregate.add(acc, record));
+    }
+  }
+
+  /** Writes one record per group, in key order so reruns are identical. */
+  private async writeGroups(): Promise<void> {
+    const aggregate = this.options.stage.aggregate!;
+    const keys = [...this.groups.keys()].sort();
+    const rows = keys.map((key) => aggregate.finish(key, this.groups.get(key)) as Row);
+    await this.writer.write(rows);
+    this.stats.add(rows);
+    this.counts.rowsOut += rows.length;
+  }
+
+  private failOnTooManyInvalid(): void {
+    const { stage } = this.options;
+    const { rowsIn, rowsInvalid } = this.counts;
+    const fraction = rowsIn === 0 ? 0 : rowsInvalid / rowsIn;
+    if (fraction <= stage.invalid.maxFraction) return;
+    throw new NonRetryableError(
+      `${rowsInvalid.toLocaleString("en-US")} of ${rowsIn.toLocaleString("en-US")} records are invalid (${percent(fraction)}), more than the allowed ${percent(stage.invalid.maxFraction)}; see ${this.quarantine.file}`,
+    );
+  }
+
+  private checkpointDue(): boolean {
+    const { everyRows, everySeconds } = this.options.stage.checkpoint;
+    const row = this.cursor?.row ?? 0;
+    return (
+      row - this.rowsAtLastSave >= everyRows ||
+      Date.now() - this.timeAtLastSave >= everySeconds * 1000
+    );
+  }
+
+  /** Commits the sink and quarantine, then records their positions. */
+  private async saveCheckpoint(done: boolean, outputs: OutputFile[]): Promise<Checkpoint> {
+    const { pipeline, stage, shard, runId, attempt } = this.options;
+    const sink = done ? null : await this.writer.commit();
+    const quarantine = await this.quarantine.commit();
+    const checkpoint: Checkpoint = {
+      version: 1,
+      pipeline: pipeline.name,
+      runId,
+      stage: stage.id,
+      shard,
+      attempt,
+      seq: this.seq++,
+      savedAt: new Date().toISOString(),
+      cursor: this.cursor,
+      sink,
+      quarantine,
+      counts: { ...this.counts },
+      stats: this.stats.state(),
+      aggregate: stage.aggregate ? Object.fromEntries(this.groups) : null,
+      resumedFrom: this.resumedFrom,
+      done,
+      outputs,
+    };
+    await this.options.store.save(checkpoint);
+    this.rowsAtLastSave = this.cursor?.row ?? 0;
+    this.timeAtLastSave = Date.now();
+    this.options.logger.debug(
+      `stage ${stage.id} shard ${formatShard(shard)}: checkpoint ${checkpoint.seq} saved at row ${(this.cursor?.row ?? 0).toLocaleString("en-US")}`,
+    );
+    return checkpoint;
+  }
+}
+
+/** Retries one batch's transform; a NonRetryableError stops at once. */
+async function withBatchRetries<T>(attempts: number, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || error instanceof NonRetryableError) throw error;
+    }
+  }
+}
+
+function abortSignalName(signal: AbortSignal): NodeJS.Signals {
+  const reason: unknown = signal.reason;
+  return typeof reason === "string" && reason.startsWith("SIG") ? (reason as NodeJS.Signals) : "SIGINT";
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toPrecision(3)}%`;
+}

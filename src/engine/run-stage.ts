@@ -1,0 +1,220 @@
+// Running every shard of one stage with retries, then publishing its output
+// and judging its gate.
+import { availableParallelism } from "node:os";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import pRetry, { AbortError } from "p-retry";
+import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
+import type { Pipeline, Stage } from "../pipeline/define.js";
+import { InterruptedError, NonRetryableError, toError } from "../pipeline/errors.js";
+import { type DatasetManifest, type Logger, type ShardRef, formatShard } from "../pipeline/types.js";
+import { evaluateGate, mergeStats, writeGateReport } from "../validate/index.js";
+import type { GateReport, StageCounts } from "../validate/types.js";
+import type { PipelinePaths } from "./paths.js";
+import type { Progress } from "./progress.js";
+import { type ShardResult, quarantineFile, runShard } from "./run-shard.js";
+import { runShardInChild } from "./shard-process.js";
+
+export interface StageRunOptions {
+  pipeline: Pipeline;
+  pipelineFile: string;
+  stage: Stage;
+  runId: string;
+  stateDir: string;
+  baseDir: string;
+  paths: PipelinePaths;
+  logger: Logger;
+  progress: Progress;
+  signal: AbortSignal;
+  /** Run shards in child processes when there are several. Default true. */
+  parallel: boolean;
+  /** Run only these shards (the others are left as they are). */
+  onlyShards?: ShardRef[];
+}
+
+/** Loads the manifests of the given upstream stages so sources can read them. */
+export async function loadDatasets(
+  paths: PipelinePaths,
+  runId: string,
+  stageIds: string[],
+): Promise<(stageId: string) => DatasetManifest> {
+  const manifests = new Map<string, DatasetManifest>();
+  for (const id of stageIds) {
+    const file = path.join(paths.stageDataDir(runId, id), "manifest.json");
+    try {
+      manifests.set(id, JSON.parse(await readFile(file, "utf8")) as DatasetManifest);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  return (stageId) => {
+    const manifest = manifests.get(stageId);
+    if (!manifest) {
+      throw new Error(`no published dataset for stage "${stageId}" in run ${runId}; it must be an upstream stage (in needs) that finished with a dataset output`);
+    }
+    return manifest;
+  };
+}
+
+/** Shards of a stage, in order. */
+export function shardsOf(stage: Stage): ShardRef[] {
+  return Array.from({ length: stage.shards }, (_, index) => ({ index, count: stage.shards }));
+}
+
+/**
+ * Runs the stage's shards (in parallel, each with its retry policy) and
+ * returns their results in shard order. Throws the first shard failure
+ * after every shard has stopped.
+ */
+export async function runStageShards(options: StageRunOptions): Promise<ShardResult[]> {
+  const { stage } = options;
+  const shards = options.onlyShards ?? shardsOf(stage);
+  const useChildren = options.parallel && shards.length > 1;
+  const limit = Math.max(1, Math.min(shards.length, availableParallelism()));
+
+  const results: ShardResult[] = new Array(shards.length);
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < shards.length) {
+      const position = next++;
+      try {
+        results[position] = await runShardWithRetries(options, shards[position], useChildren);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+
+  const interrupted = failures.find((f) => f instanceof InterruptedError);
+  if (interrupted) throw interrupted;
+  if (failures.length > 0) throw failures[0];
+  return results;
+}
+
+async function runShardWithRetries(
+  options: StageRunOptions,
+  shard: ShardRef,
+  useChild: boolean,
+): Promise<ShardResult> {
+  const { stage, logger, signal } = options;
+  const { attempts, minDelayMs, maxDelayMs, factor, jitter } = stage.retry;
+  const where = `stage ${stage.id} shard ${formatShard(shard)}`;
+
+  return pRetry(
+    async (attempt) => {
+      if (attempt > 1) logger.info(`${where}: attempt ${attempt} of ${attempts}, resuming from its last checkpoint`);
+      try {
+        return useChild
+          ? await runShardInChild({ ...options, shard, attempt })
+          : await runShardHere(options, shard, attempt);
+      } catch (error) {
+        // Interrupts and errors marked as not worth retrying end the shard.
+        if (error instanceof InterruptedError) throw new AbortError(error);
+        if (isNonRetryable(error)) throw new AbortError(toError(error));
+        throw error;
+      }
+    },
+    {
+      retries: attempts - 1,
+      factor,
+      minTimeout: minDelayMs,
+      maxTimeout: maxDelayMs,
+      randomize: jitter,
+      signal,
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0) logger.warn(`${where}: attempt ${attemptNumber} of ${attempts} failed: ${error.message}; retrying`);
+      },
+    },
+  ).catch((error: unknown) => {
+    // p-retry wraps the original in AbortError; hand back the original.
+    const original = error instanceof AbortError ? (error as Error).cause ?? error : error;
+    throw original;
+  });
+}
+
+function isNonRetryable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof NonRetryableError || current.name === "NonRetryableError") return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+async function runShardHere(options: StageRunOptions, shard: ShardRef, attempt: number): Promise<ShardResult> {
+  const { pipeline, stage, runId, paths } = options;
+  const resolveDataset = await loadDatasets(paths, runId, stage.needs);
+  return runShard({
+    pipeline,
+    stage,
+    shard,
+    runId,
+    attempt,
+    dataDir: paths.stageDataDir(runId, stage.id),
+    baseDir: options.baseDir,
+    store: makeFileCheckpointStore(paths.runsDir),
+    logger: options.logger,
+    resolveDataset,
+    onProgress: (p) => options.progress.update(p),
+    signal: options.signal,
+  });
+}
+
+/** Publishes a finished stage's output: manifest, table swap. */
+export async function publishStage(options: StageRunOptions, results: ShardResult[]) {
+  const { stage, paths, runId } = options;
+  const resolveDataset = await loadDatasets(paths, runId, stage.needs);
+  return stage.output.publish(
+    {
+      stageId: stage.id,
+      dataDir: paths.stageDataDir(runId, stage.id),
+      baseDir: options.baseDir,
+      batchSize: stage.batchSize,
+      resolveDataset,
+    },
+    results.map((r) => r.outputs),
+  );
+}
+
+/** Merges shard statistics and evaluates the stage's checks. */
+export async function judgeGate(
+  options: StageRunOptions,
+  results: ShardResult[],
+  lastSuccess: StageCounts | null,
+): Promise<{ report: GateReport; files: { json: string; markdown: string } }> {
+  const { pipeline, stage, runId, paths } = options;
+  const counts = sumCounts(results);
+  const state = mergeStats(stage.checks, results.map((r) => r.stats));
+  const report = evaluateGate({
+    pipeline: pipeline.name,
+    stage: stage.id,
+    runId,
+    checks: stage.checks,
+    state,
+    counts,
+    lastSuccess,
+    now: new Date(),
+  });
+  const files = await writeGateReport(paths.reportsDir(runId), report);
+  return { report, files };
+}
+
+export function sumCounts(results: ShardResult[]): StageCounts {
+  const total = { rowsIn: 0, rowsOut: 0, rowsInvalid: 0 };
+  for (const r of results) {
+    total.rowsIn += r.counts.rowsIn;
+    total.rowsOut += r.counts.rowsOut;
+    total.rowsInvalid += r.counts.rowsInvalid;
+  }
+  return total;
+}
+
+/** Quarantine files of the stage that hold at least one record. */
+export function quarantineFiles(options: StageRunOptions, results: ShardResult[]): string[] {
+  return results
+    .filter((r) => r.counts.rowsInvalid > 0)
+    .map((r) => quarantineFile(options.paths.stageDataDir(options.runId, options.stage.id), r.shard));
+}
+
