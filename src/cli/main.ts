@@ -11,7 +11,7 @@ import { readJsonFile, readRunRecord } from "../engine/run-record.js";
 import { runPipeline } from "../engine/run-pipeline.js";
 import { shardsOf } from "../engine/run-stage.js";
 import { LockedError } from "../engine/lock.js";
-import { generateWorkflow } from "../github/workflow.js";
+import { WorkflowError, generateWorkflow } from "../github/workflow.js";
 import { DefinitionError, UsageError } from "../pipeline/errors.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { type Logger, type ShardRef, formatShard } from "../pipeline/types.js";
@@ -59,6 +59,24 @@ interface RunFlags {
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const logger = makeStderrLogger({ debug: flags.debug });
+  // Listen before loading anything: a signal during start-up must not kill
+  // the process without the orderly stop below.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) logger.warn(`received ${signal}: saving checkpoints and stopping`);
+    stop.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await runLoaded(file, flags, logger, stop.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function runLoaded(file: string, flags: RunFlags, logger: Logger, signal: AbortSignal): Promise<number> {
   const pipeline = await loadPipeline(file);
   if (flags.shard && !flags.stage) throw new UsageError("--shard needs --stage");
   const shard = flags.shard ? parseShard(flags.shard) : undefined;
@@ -67,17 +85,10 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     throw new UsageError(`--shard ${flags.shard}: stage ${stage.id} has ${stage.shards} shards`);
   }
 
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!stop.signal.aborted) logger.warn(`received ${signal}: saving checkpoints and stopping`);
-    stop.abort(signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  if (signal.aborted) return signal.reason === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;
 
   const paths = pipelinePaths(flags.stateDir, pipeline.name);
-  try {
-    const outcome = await runPipeline({
+  const outcome = await runPipeline({
       pipeline,
       pipelineFile: file,
       stateDir: flags.stateDir,
@@ -88,22 +99,18 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       logger,
       progress: makeProgress({ tty: Boolean(process.stderr.isTTY) && !flags.json, logger }),
       alerts: makeAlertChannels(logger, paths.alertLog, process.env),
-      signal: stop.signal,
+      signal,
       parallel: flags.parallel,
     });
-    if (flags.json) process.stdout.write(`${JSON.stringify(summarizeRun(outcome.record), null, 2)}\n`);
-    if (outcome.interruptedBy) return outcome.interruptedBy === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;
-    switch (outcome.record.status) {
-      case "gated":
-        return EXIT.gated;
-      case "failed":
-        return EXIT.failed;
-      default:
-        return EXIT.succeeded;
-    }
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+  if (flags.json) process.stdout.write(`${JSON.stringify(summarizeRun(outcome.record), null, 2)}\n`);
+  if (outcome.interruptedBy) return outcome.interruptedBy === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;
+  switch (outcome.record.status) {
+    case "gated":
+      return EXIT.gated;
+    case "failed":
+      return EXIT.failed;
+    default:
+      return EXIT.succeeded;
   }
 }
 
@@ -154,7 +161,8 @@ async function statusCommand(file: string, flags: { stateDir: string; json?: boo
 
 async function checkCommand(file: string): Promise<number> {
   const pipeline = await loadPipeline(file);
-  const { warnings } = generateWorkflow(pipeline, { pipelinePath: file });
+  // The workflow generator knows GitHub's limits (6-hour jobs, 256 legs).
+  const { warnings } = generateWorkflow(pipeline, { pipelinePath: repoRelative(file) });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(
     `${file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages (${pipeline.stages.map((s) => `${s.id}×${s.shards}`).join(", ")})\n`,
@@ -183,7 +191,7 @@ async function outputsCommand(file: string, flags: { stateDir: string; json?: bo
 
 async function workflowCommand(file: string, flags: { output?: string; actionRef: string }): Promise<number> {
   const pipeline = await loadPipeline(file);
-  const { yaml, warnings } = generateWorkflow(pipeline, { pipelinePath: file, actionRef: flags.actionRef });
+  const { yaml, warnings } = generateWorkflow(pipeline, { pipelinePath: repoRelative(file), actionRef: flags.actionRef });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   if (flags.output) {
     await mkdir(path.dirname(flags.output), { recursive: true });
@@ -191,6 +199,11 @@ async function workflowCommand(file: string, flags: { output?: string; actionRef
     process.stderr.write(`wrote ${flags.output}\n`);
   } else process.stdout.write(yaml);
   return EXIT.succeeded;
+}
+
+/** Workflows name the pipeline file relative to the repository root (the working directory). */
+function repoRelative(file: string): string {
+  return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join("/");
 }
 
 function makeProgram(setExit: (code: number) => void): Command {
@@ -259,7 +272,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.succeeded : EXIT.usage;
     }
-    if (error instanceof DefinitionError || error instanceof UsageError) {
+    if (error instanceof DefinitionError || error instanceof UsageError || error instanceof WorkflowError) {
       process.stderr.write(`bulkhead: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -1,12 +1,13 @@
 // Running every shard of one stage with retries, then publishing its output
 // and judging its gate.
 import { availableParallelism } from "node:os";
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import pRetry, { AbortError } from "p-retry";
 import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
+import { MANIFEST_FILE, readDatasetManifest } from "../io/dataset-manifest.js";
 import type { Pipeline, Stage } from "../pipeline/define.js";
-import { InterruptedError, NonRetryableError, toError } from "../pipeline/errors.js";
+import { InterruptedError, NonRetryableError, StageError, toError } from "../pipeline/errors.js";
 import { type DatasetManifest, type Logger, type ShardRef, formatShard } from "../pipeline/types.js";
 import { evaluateGate, mergeStats, writeGateReport } from "../validate/index.js";
 import type { GateReport, StageCounts } from "../validate/types.js";
@@ -40,12 +41,8 @@ export async function loadDatasets(
 ): Promise<(stageId: string) => DatasetManifest> {
   const manifests = new Map<string, DatasetManifest>();
   for (const id of stageIds) {
-    const file = path.join(paths.stageDataDir(runId, id), "manifest.json");
-    try {
-      manifests.set(id, JSON.parse(await readFile(file, "utf8")) as DatasetManifest);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    const dataDir = paths.stageDataDir(runId, id);
+    if (existsSync(path.join(dataDir, MANIFEST_FILE))) manifests.set(id, readDatasetManifest(dataDir));
   }
   return (stageId) => {
     const manifest = manifests.get(stageId);
@@ -124,7 +121,7 @@ async function runShardWithRetries(
       randomize: jitter,
       signal,
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0) logger.warn(`${where}: attempt ${attemptNumber} of ${attempts} failed: ${error.message}; retrying`);
+        if (retriesLeft > 0) logger.warn(`${where}: attempt ${attemptNumber} of ${attempts} failed${describeFailure(error)}; retrying`);
       },
     },
   ).catch((error: unknown) => {
@@ -132,6 +129,16 @@ async function runShardWithRetries(
     const original = error instanceof AbortError ? (error as Error).cause ?? error : error;
     throw original;
   });
+}
+
+/** ": reason" or " at row N: reason", without repeating the stage and shard. */
+function describeFailure(error: Error): string {
+  if (error instanceof StageError) {
+    const at = error.location.row === undefined ? "" : ` at row ${error.location.row.toLocaleString("en-US")}`;
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    return `${at}: ${cause}`;
+  }
+  return `: ${error.message}`;
 }
 
 function isNonRetryable(error: unknown): boolean {

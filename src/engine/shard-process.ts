@@ -34,7 +34,8 @@ function childEntry(): { file: string; execArgv: string[] } {
   return {
     file: path.join(here, typescript ? "shard-child.ts" : "shard-child.js"),
     // In development the source is TypeScript: let tsx load it.
-    execArgv: typescript ? ["--import", "tsx"] : [],
+    // Resolved here, not by name, so it works whatever the working directory.
+    execArgv: typescript ? ["--import", import.meta.resolve("tsx")] : [],
   };
 }
 

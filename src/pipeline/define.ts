@@ -124,9 +124,11 @@ export const stageSchema = z
     aggregate: z
       .strictObject({
         groupBy: fn<(record: Row) => string>("groupBy(record) => key"),
-        initial: fn<() => unknown>("initial() => acc"),
-        add: fn<(acc: unknown, record: Row) => unknown>("add(acc, record) => acc"),
-        finish: fn<(key: string, acc: unknown) => Row>("finish(key, acc) => record"),
+        // The accumulator's type is the user's choice, so it is `any` here;
+        // defineStage's AggregateDefinition<Acc> keeps it typed for them.
+        initial: fn<() => any>("initial() => acc"),
+        add: fn<(acc: any, record: Row) => any>("add(acc, record) => acc"),
+        finish: fn<(key: string, acc: any) => Row>("finish(key, acc) => record"),
       })
       .optional(),
     output: sinkSchema,
