@@ -7,7 +7,8 @@ export type JsonLineResult = { record: Row } | { reason: string };
 export function parseJsonRecord(text: string): JsonLineResult {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A UTF-8 BOM can only open line 1; JSON.parse would refuse it.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     return { reason: `invalid JSON (${(error as Error).message})` };
   }

@@ -48,7 +48,7 @@ export class PartWriter {
    */
   static async open(paths: PartPaths, committedBytes: number | null): Promise<PartWriter> {
     await mkdir(path.dirname(paths.partial), { recursive: true });
-    if (committedBytes === null) return new PartWriter(paths, await open(paths.partial, "w"), 0);
+    if (!committedBytes) return new PartWriter(paths, await open(paths.partial, "w"), 0);
 
     await restorePartial(paths);
     const size = await sizeOf(paths.partial);
