@@ -50,7 +50,7 @@ export function mergeDigests(a: DigestState, b: DigestState): DigestState {
   const digest = makeDigest();
   pushCentroids(digest, a);
   pushCentroids(digest, b);
-  pushValues(digest, pending);
+  digest.push(pending);
   compress(digest);
   return { ...centroidsOf(digest), pending: [] };
 }
@@ -66,7 +66,7 @@ export function digestQuantile(state: DigestState, q: number): { value: number |
   if (state.digested === 0) return { value: nearestRank(state.pending, q), exact: true };
   const digest = makeDigest();
   pushCentroids(digest, state);
-  pushValues(digest, state.pending);
+  digest.push(state.pending);
   return { value: digest.percentile(q) ?? null, exact: false };
 }
 
@@ -81,27 +81,9 @@ function nearestRank(values: number[], q: number): number {
 function fold(state: DigestState): void {
   const digest = makeDigest();
   pushCentroids(digest, state);
-  pushValues(digest, state.pending);
+  digest.push(state.pending);
   compress(digest);
   Object.assign(state, centroidsOf(digest), { pending: [] });
-}
-
-/**
- * Digests values as (value, count) pairs in a seeded random order: repeated
- * values (whole-minute delays) cost one step each, and the random order
- * keeps the t-digest from the poor compression of sorted input.
- */
-function pushValues(digest: TDigest, values: number[]): void {
-  const sorted = Float64Array.from(values).sort();
-  const pairs: Centroid[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let end = i + 1;
-    while (end < sorted.length && sorted[end] === sorted[i]) end += 1;
-    pairs.push({ mean: sorted[i], n: end - i });
-    i = end;
-  }
-  shuffle(pairs, seededRandom(values.length));
-  digest.push_centroid(pairs);
 }
 
 /** A t-digest whose automatic recompression is deterministic. */

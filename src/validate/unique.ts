@@ -83,7 +83,7 @@ export function unique(fields: string | string[], options: CheckOptions = {}): C
       const distinct = settled.keys.length;
       const duplicates = rows - distinct;
       const examples = settled.duplicates.map(([value, count]) => ({ value, count }));
-      const shown = examples.map((e) => `${list.length === 1 ? JSON.stringify(e.value) : e.value} ×${e.count}`);
+      const shown = examples.map((e) => `${list.length === 1 ? JSON.stringify(e.value) : e.value} ×${formatCount(e.count)}`);
       const message = duplicates === 0
         ? `${name}: all ${formatCount(rows)} keys are distinct`
         : `${name}: ${formatCountOf(duplicates, "duplicate row")} among ${formatCount(rows)} (e.g. ${shown.join(", ")})`;
