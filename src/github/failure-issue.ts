@@ -165,7 +165,7 @@ async function closeDuplicates(
     await gh.comment(duplicate, `Duplicate of #${original.number}`);
     await gh.close(duplicate, { state_reason: "duplicate", duplicate_issue_id: original.id });
     closed.push(duplicate.number);
-    options.logger.warn(`pipeline ${options.pipeline}: closed failure issue #${duplicate.number} as a duplicate of #${original.number} (two alert jobs opened one at the same time)`);
+    options.logger.warn(`pipeline ${options.pipeline}: closed failure issue #${duplicate.number} as a duplicate of #${original.number} (opened by an alert job that ran at the same time)`);
   }
   return closed;
 }
