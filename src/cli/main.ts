@@ -1,4 +1,5 @@
 // The `bulkhead` command: run, status, check, outputs, workflow.
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -191,7 +192,9 @@ async function outputsCommand(file: string, flags: { stateDir: string; json?: bo
 
 async function workflowCommand(file: string, flags: { output?: string; actionRef: string }): Promise<number> {
   const pipeline = await loadPipeline(file);
-  const { yaml, warnings } = generateWorkflow(pipeline, { pipelinePath: repoRelative(file), actionRef: flags.actionRef });
+  // A repository with a package.json installs its dependencies in each job.
+  const needsNpmCi = existsSync(path.join(process.cwd(), "package.json"));
+  const { yaml, warnings } = generateWorkflow(pipeline, { pipelinePath: repoRelative(file), actionRef: flags.actionRef, needsNpmCi });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   if (flags.output) {
     await mkdir(path.dirname(flags.output), { recursive: true });
