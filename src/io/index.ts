@@ -12,6 +12,7 @@ export {
   type GeneratorCursor,
   type RecordGenerator,
 } from "./generator-source.js";
+export { command, CHECKPOINT_PREFIX, type CommandCursor, type CommandOptions } from "./command-source.js";
 
 export { csvDataset, ndjsonDataset, makeDatasetSink, type CsvDatasetOptions } from "./dataset-sink.js";
 export { sqliteTable, type SqliteTableOptions } from "./sqlite-sink.js";
