@@ -87,7 +87,9 @@ function makeBars(): Progress {
       if (!entry) {
         const view = { started: Date.now(), rowsAtStart: progress.rowsIn, latest: progress };
         const label = `${progress.stage} ${formatShard(progress.shard)}`;
-        const bar = bars.create(progress.totalRows ?? 0, progress.rowsIn, { label, speed: 0 });
+        // Without a known total there is no bar, percentage or ETA to show.
+        const format = progress.totalRows ? undefined : " {label} | {value} rows | {speed} rows/s";
+        const bar = bars.create(progress.totalRows ?? 0, progress.rowsIn, { label, speed: 0 }, format ? { format } : {});
         entry = { bar, view };
         views.set(id, entry);
       }
