@@ -17,6 +17,8 @@ import { DefinitionError, UsageError } from "../pipeline/errors.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { type Logger, type ShardRef, formatShard } from "../pipeline/types.js";
 import { makeStderrLogger } from "./logger.js";
+import { makeCliRedactor, redactLogger } from "./secrets.js";
+import type { Redactor } from "../alert/redact.js";
 import { summarizeRun } from "./summary.js";
 
 /** Exit codes (DESIGN.md contract). */
@@ -41,10 +43,13 @@ function parseShard(text: string): ShardRef {
   return { index: index - 1, count };
 }
 
-/** Builds the channels: console, the alert log, and Slack when configured. */
-function makeAlertChannels(logger: Logger, alertLog: string, env: NodeJS.ProcessEnv): AlertChannel[] {
-  const channels = [makeConsoleChannel(logger), makeAlertLogChannel(alertLog)];
-  if (env.SLACK_WEBHOOK_URL) channels.push(makeSlackChannel({ webhookUrl: env.SLACK_WEBHOOK_URL }));
+/**
+ * Builds the channels: console, the alert log, and Slack when configured,
+ * each masking the declared secrets (see secrets.ts) as well as patterns.
+ */
+function makeAlertChannels(logger: Logger, alertLog: string, env: NodeJS.ProcessEnv, redact: Redactor): AlertChannel[] {
+  const channels = [makeConsoleChannel(logger, { redact }), makeAlertLogChannel(alertLog, { redact })];
+  if (env.SLACK_WEBHOOK_URL) channels.push(makeSlackChannel({ webhookUrl: env.SLACK_WEBHOOK_URL, redact }));
   return channels;
 }
 
@@ -59,7 +64,8 @@ interface RunFlags {
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const logger = makeStderrLogger({ debug: flags.debug });
+  // Error messages from stages can carry credentials: mask every line.
+  const logger = redactLogger(makeStderrLogger({ debug: flags.debug }), makeCliRedactor(process.env));
   // Listen before loading anything: a signal during start-up must not kill
   // the process without the orderly stop below.
   const stop = new AbortController();
@@ -99,7 +105,7 @@ async function runLoaded(file: string, flags: RunFlags, logger: Logger, signal: 
       shard,
       logger,
       progress: makeProgress({ tty: Boolean(process.stderr.isTTY) && !flags.json, logger }),
-      alerts: makeAlertChannels(logger, paths.alertLog, process.env),
+      alerts: makeAlertChannels(logger, paths.alertLog, process.env, makeCliRedactor(process.env)),
       signal,
       parallel: flags.parallel,
     });
@@ -272,18 +278,19 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return code;
   } catch (error) {
+    const redact = makeCliRedactor(process.env);
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.succeeded : EXIT.usage;
     }
     if (error instanceof DefinitionError || error instanceof UsageError || error instanceof WorkflowError) {
-      process.stderr.write(`bulkhead: ${error.message}\n`);
+      process.stderr.write(`bulkhead: ${redact(error.message)}\n`);
       return EXIT.usage;
     }
     if (error instanceof LockedError) {
-      process.stderr.write(`bulkhead: ${error.message}\n`);
+      process.stderr.write(`bulkhead: ${redact(error.message)}\n`);
       return EXIT.failed;
     }
-    process.stderr.write(`bulkhead: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`bulkhead: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return EXIT.failed;
   }
 }

@@ -59,6 +59,10 @@ export async function* readCsvRecords(
     encoding: dialect.encoding,
     relax_column_count: true,
     skip_empty_lines: true,
+    // Only these end records. Left to detect the line end, csv-parse takes
+    // a bare "\r" seen first for it, and then keeps every "\n" in values
+    // and numbers lines 0.
+    record_delimiter: ["\r\n", "\n"],
   });
   const tee = new Transform({
     transform(chunk: Buffer, _encoding, done) {

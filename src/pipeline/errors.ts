@@ -75,6 +75,17 @@ export class InterruptedError extends Error {
   }
 }
 
+/**
+ * The message of a shard's failure, with what to do when the cause is a
+ * full disk or quota (ENOSPC, EDQUOT): the checkpoints are intact, so
+ * freeing space and running again resumes.
+ */
+export function describeCause(cause: Error): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code !== "ENOSPC" && code !== "EDQUOT") return cause.message;
+  return `${cause.message} (the disk is full; free space, then run again to resume from the last checkpoint)`;
+}
+
 /** Turns whatever was thrown into an Error without losing it. */
 export function toError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
