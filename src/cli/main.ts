@@ -108,6 +108,7 @@ async function runLoaded(file: string, flags: RunFlags, logger: Logger, signal: 
       alerts: makeAlertChannels(logger, paths.alertLog, process.env, makeCliRedactor(process.env)),
       signal,
       parallel: flags.parallel,
+      redact: makeCliRedactor(process.env),
     });
   if (flags.json) process.stdout.write(`${JSON.stringify(summarizeRun(outcome.record), null, 2)}\n`);
   if (outcome.interruptedBy) return outcome.interruptedBy === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;

@@ -50,6 +50,8 @@ export interface RunPipelineOptions {
   signal: AbortSignal;
   /** Shards in child processes. Default true. */
   parallel?: boolean;
+  /** Masks secrets in what is written to the run record. Default: none. */
+  redact?: (text: string) => string;
 }
 
 /** The outcome of `bulkhead run`, also printed by --json. */
@@ -191,7 +193,7 @@ async function runOneStage(
     }
     const error = toError(thrown);
     stageRecord.status = "failed";
-    stageRecord.error = error.message;
+    stageRecord.error = (options.redact ?? String)(error.message);
     record.status = "failed";
     logger.error(`stage ${stage.id}: failed: ${error.message}`);
     await alertStageFailure(options, paths, record, stage, error);

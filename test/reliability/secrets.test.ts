@@ -1,6 +1,6 @@
 // Case 22, local part: a stage fails with credentials in its error message.
-// None of them may reach the CLI's stderr or stdout, the alert log or
-// Slack. Credentials with a recognisable shape are masked by pattern;
+// None of them may reach the CLI's stderr or stdout, the run record, the
+// alert log or Slack. Credentials with a recognisable shape are masked by pattern;
 // a bare token given through the environment is declared in
 // BULKHEAD_SECRETS (names of environment variables).
 import { readFileSync } from "node:fs";
@@ -45,6 +45,9 @@ describe("secrets in a failing stage's error", () => {
     expect(result.code).toBe(1);
     const alertLog = readFileSync(path.join(stateDir, "pipelines/reliability/alerts.jsonl"), "utf8");
     const posted = slack.requests.map((r) => r.body).join("\n");
+    const runId = JSON.parse(result.stdout).runId as string;
+    const runRecord = readFileSync(path.join(stateDir, "pipelines/reliability/runs", runId, "run.json"), "utf8");
+    expect(runRecord).toContain("upstream refused");
     // The failure did get out, with its non-secret parts.
     expect(result.stderr).toContain("upstream refused: Authorization: Bearer ***");
     expect(result.stderr).toContain("postgres://etl:***@db.internal:5432/warehouse");
@@ -61,7 +64,7 @@ describe("secrets in a failing stage's error", () => {
       slack.url,
       new URL(slack.url).pathname,
     ];
-    for (const [where, text] of Object.entries({ stderr: result.stderr, stdout: result.stdout, alertLog, slack: posted })) {
+    for (const [where, text] of Object.entries({ stderr: result.stderr, stdout: result.stdout, alertLog, runRecord, slack: posted })) {
       for (const secret of forbidden) expect(text.includes(secret), `${where} holds ${secret}`).toBe(false);
     }
   });
