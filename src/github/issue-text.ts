@@ -158,8 +158,13 @@ function formatFacts(alert: FormattedAlert): string {
 function renderNextSteps(options: RunReportOptions): string {
   const { redact } = options;
   const file = options.pipelineFile ? redact(options.pipelineFile) : "<pipeline file>";
+  // A failed gate leaves every job green, so GitHub offers no "Re-run
+  // failed jobs" for it: only a failed or cancelled shard can resume.
+  const resumable = options.events.some((event) => event.kind === "failure" || event.kind === "cancelled");
   const steps = [
-    `- Fix the cause, then open the [run page](${redact(options.runUrl)}) and choose **Re-run failed jobs**: failed shards resume from their last checkpoint.`,
+    resumable
+      ? `- Fix the cause, then open the [run page](${redact(options.runUrl)}) and choose **Re-run failed jobs**: failed shards resume from their last checkpoint.`
+      : `- Fix the data or the check, then start the workflow again (**Run workflow**, or wait for the next scheduled run); see the [run page](${redact(options.runUrl)}).`,
     `- Or run it locally: \`npx bulkhead run ${file}\``,
   ];
   const suggested = [...new Set(options.events.map((event) => event.nextStep))];

@@ -16,8 +16,10 @@ import {
   wrap,
 } from "./workflow-conditions.js";
 import { MAX_MATRIX_LEGS, planMatrix } from "./workflow-matrix.js";
+import { workflowName } from "./workflow-name.js";
 
 export { planMatrix, MAX_MATRIX_LEGS } from "./workflow-matrix.js";
+export { pipelineNameOfWorkflow, workflowName } from "./workflow-name.js";
 
 /** Options of generateWorkflow. */
 export interface WorkflowOptions {
@@ -86,7 +88,7 @@ export function generateWorkflow(
   jobs.alert = alertJob(context, Object.keys(jobs));
 
   const workflow: JsonObject = {
-    name: `Bulkhead: ${pipeline.name}`,
+    name: workflowName(pipeline.name),
     on: triggers(pipeline),
     // Runs of one pipeline queue rather than overlap: both would resume
     // and write the same checkpoints and datasets.

@@ -214,6 +214,9 @@ describe("reportRunToIssue: failures", () => {
     expect(body).toContain('- ✗ delay_range [fail]: observed {"min":-1116}; expected {"min":-120} — delays below -120 minutes');
     expect(body).not.toContain("row_count [fail]");
     expect(body).toContain("- Fix the data or the checks, then re-run the workflow");
+    // A failed gate leaves every job green: GitHub offers no "Re-run failed jobs".
+    expect(body).not.toContain("Re-run failed jobs");
+    expect(body).toContain("start the workflow again (**Run workflow**");
   });
 });
 

@@ -6,14 +6,20 @@ import path from "node:path";
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { z } from "zod";
-import { makeSlackChannel } from "../../alert/slack-channel.js";
+import { formatAlert } from "../../alert/format.js";
+import type { Redactor } from "../../alert/redact.js";
+import { renderAlertText } from "../../alert/render-text.js";
+import { postSlackMessage } from "../../alert/slack-channel.js";
+import { SLACK_LIMITS, type SlackBlock, type SlackMessage, buildSlackMessage, fitMrkdwn } from "../../alert/slack-message.js";
 import type { AlertEvent } from "../../alert/types.js";
+import { toError } from "../../pipeline/errors.js";
 import { loadPipeline } from "../../pipeline/load.js";
 import type { Pipeline } from "../../pipeline/define.js";
 import type { GateReport } from "../../validate/types.js";
 import { downloadArtifactTo, downloadFailureRecords, findGateArtifact } from "../artifacts.js";
 import { reportRunToIssue } from "../failure-issue.js";
 import { makeOctokit } from "../octokit.js";
+import { pipelineNameOfWorkflow } from "../workflow-name.js";
 import type { ActionContext } from "./context.js";
 import type { GateOutput } from "./gate.js";
 import { saveLastSuccess } from "./last-success.js";
@@ -30,38 +36,19 @@ type Needs = z.infer<typeof needsSchema>;
 
 export async function runAlertCommand(context: ActionContext): Promise<void> {
   const { inputs, logger } = context;
-  const pipeline = await loadPipeline(inputs.pipeline);
-  context.pipelineName = pipeline.name;
   const needs = parseNeeds(inputs.needsResults);
+  let pipeline: Pipeline;
+  try {
+    pipeline = await loadPipeline(inputs.pipeline);
+  } catch (error) {
+    // A broken pipeline file fails every job; the alert must not go quiet too.
+    return reportUnloadablePipeline(context, needs, toError(error));
+  }
+  context.pipelineName = pipeline.name;
   const events = await collectEvents(context, pipeline, needs);
   const failed = events.length > 0;
 
-  const problems: string[] = [];
-  const issue = await reportRunToIssue({
-    octokit: makeOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, logger }),
-    owner: context.owner,
-    repo: context.repo,
-    pipeline: pipeline.name,
-    events,
-    runUrl: context.runUrl,
-    reportUrl: context.runUrl,
-    pipelineFile: inputs.pipeline,
-    redact: context.redact,
-    logger,
-  }).catch((error: Error) => {
-    problems.push(error.message);
-    return null;
-  });
-  if (issue) logger.info(`failure issue: ${issue.action}${issue.issueNumber ? ` #${issue.issueNumber}` : ""}`);
-
-  // Slack hears about failures, and about a recovery that closed an issue.
-  const slackEvents = failed ? events : issue?.action === "closed" ? [recoveredEvent(context, pipeline, issue.issueNumber)] : [];
-  if (inputs.slackWebhookUrl && slackEvents.length > 0) {
-    const slack = makeSlackChannel({ webhookUrl: inputs.slackWebhookUrl, redact: context.redact });
-    for (const event of slackEvents) {
-      await slack.send(event).catch((error: Error) => problems.push(error.message));
-    }
-  }
+  const problems = await deliverAlerts(context, pipeline.name, events);
 
   if (!failed) {
     const counts = Object.fromEntries(
@@ -76,6 +63,72 @@ export async function runAlertCommand(context: ActionContext): Promise<void> {
   await writeSummary(runSummary(context, pipeline, needs, events));
   core.setOutput("status", failed ? "failed" : "succeeded");
   // Not delivering an alert is itself worth a red job: nobody else will say it.
+  if (problems.length > 0) throw new Error(`alert NOT fully delivered:\n${problems.join("\n")}`);
+}
+
+/**
+ * Reports the run to the failure issue and Slack; returns what could not
+ * be delivered. Slack hears about failures, and about a recovery that
+ * closed an issue: one message per run, however many shards and gates
+ * failed in it (one per event would flood the channel and trip Slack's
+ * one-message-a-second limit).
+ */
+async function deliverAlerts(context: ActionContext, pipeline: string, events: AlertEvent[]): Promise<string[]> {
+  const { inputs, logger } = context;
+  const problems: string[] = [];
+  const issue = await reportRunToIssue({
+    octokit: makeOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, logger }),
+    owner: context.owner,
+    repo: context.repo,
+    pipeline,
+    events,
+    runUrl: context.runUrl,
+    reportUrl: context.runUrl,
+    pipelineFile: inputs.pipeline,
+    redact: context.redact,
+    logger,
+  }).catch((error: Error) => {
+    problems.push(error.message);
+    return null;
+  });
+  if (issue) logger.info(`failure issue: ${issue.action}${issue.issueNumber ? ` #${issue.issueNumber}` : ""}`);
+
+  const slackEvents = events.length > 0 ? events : issue?.action === "closed" ? [recoveredEvent(context, pipeline, issue.issueNumber)] : [];
+  if (inputs.slackWebhookUrl && slackEvents.length > 0) {
+    await postSlackMessage(runSlackMessage(slackEvents, context.redact), { webhookUrl: inputs.slackWebhookUrl }, context.redact).catch(
+      (error: Error) => problems.push(error.message),
+    );
+  }
+  return problems;
+}
+
+/**
+ * The pipeline file does not load (a syntax error, an invalid definition),
+ * so the plan and every job after it failed or were skipped. The pipeline's
+ * name, which finds its issue, then comes from the workflow's name, which
+ * the generator writes as "Bulkhead: <pipeline>".
+ */
+async function reportUnloadablePipeline(context: ActionContext, needs: Needs, error: Error): Promise<void> {
+  const { inputs } = context;
+  const name = pipelineNameOfWorkflow(process.env.GITHUB_WORKFLOW ?? "");
+  if (!name) throw error;
+  context.pipelineName = name;
+  const failedJobs = Object.entries(needs)
+    .filter(([, need]) => need.result === "failure" || need.result === "cancelled")
+    .map(([job]) => job);
+  const event: AlertEvent = {
+    kind: "failure",
+    pipeline: name,
+    runId: context.runId,
+    runUrl: context.runUrl,
+    attempt: context.attempt,
+    at: new Date().toISOString(),
+    error: `the pipeline file ${inputs.pipeline} could not be loaded${failedJobs.length > 0 ? ` (failed jobs: ${failedJobs.join(", ")})` : ""}:\n${error.message}`,
+    nextStep: `Fix ${inputs.pipeline} (check it with: npx bulkhead check ${inputs.pipeline}), then run the workflow again.`,
+  };
+  const problems = await deliverAlerts(context, name, [event]);
+  core.setOutput("status", "failed");
+  await writeSummary([`## Bulkhead run: ${name}`, "", `Run ${context.runId}, attempt ${context.attempt}: the pipeline file ${inputs.pipeline} could not be loaded.`].join("\n"));
   if (problems.length > 0) throw new Error(`alert NOT fully delivered:\n${problems.join("\n")}`);
 }
 
@@ -116,7 +169,7 @@ async function collectEvents(context: ActionContext, pipeline: Pipeline, needs: 
       stage: record.stage,
       shard: record.shard,
       attempt: record.attempt,
-      error: record.reason === "timed out" ? `timed out after ${Math.round(record.elapsedSeconds / 60)} minutes (timeout-minutes: ${record.timeoutMinutes}): ${record.error}` : record.reason === "cancelled" ? `cancelled (manually or by a newer run): ${record.error}` : record.error,
+      error: record.reason === "timed out" ? `timed out after ${Math.round(record.elapsedSeconds / 60)} minutes (timeout-minutes: ${record.timeoutMinutes}): ${record.error}` : record.reason === "cancelled" ? `cancelled (manually, or stopped by GitHub): ${record.error}` : record.error,
       checkpoint: record.checkpoint,
       nextStep: rerun,
     });
@@ -179,10 +232,10 @@ async function fetchGateReport(pipeline: string, stage: string, attempt: number,
   }
 }
 
-function recoveredEvent(context: ActionContext, pipeline: Pipeline, issueNumber: number | null): AlertEvent {
+function recoveredEvent(context: ActionContext, pipeline: string, issueNumber: number | null): AlertEvent {
   return {
     kind: "recovered",
-    pipeline: pipeline.name,
+    pipeline,
     runId: context.runId,
     runUrl: context.runUrl,
     at: new Date().toISOString(),
@@ -212,4 +265,29 @@ function runSummary(context: ActionContext, pipeline: Pipeline, needs: Needs, ev
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * The run's one Slack message: the first problem in full (a failed shard
+ * comes before the gate it made fail), then a list of the others by title.
+ */
+export function runSlackMessage(events: readonly AlertEvent[], redact: Redactor): SlackMessage {
+  const alerts = events.map((event) => formatAlert(event, redact));
+  const first = buildSlackMessage(alerts[0]!);
+  const others = alerts.slice(1);
+  if (others.length === 0) return first;
+
+  const lines = others.map((alert) => `• ${alert.title}${alert.checkpointLine ? ` (${alert.checkpointLine})` : ""}`).join("\n");
+  const head = `*${others.length} more problem${others.length === 1 ? "" : "s"} in this run* (every one is in the failure issue):\n`;
+  const summary: SlackBlock = {
+    type: "section",
+    text: { type: "mrkdwn", text: head + fitMrkdwn(lines, SLACK_LIMITS.sectionText - head.length) },
+  };
+  // Above the next step and the context line; within Slack's block limit.
+  const blocks = [...first.blocks];
+  const at = Math.max(1, blocks.length - 2);
+  blocks.splice(at, 0, summary);
+  if (blocks.length > SLACK_LIMITS.blocks) blocks.splice(at - 1, 1);
+  const text = fitMrkdwn(`${renderAlertText(alerts[0]!)}\n\n${others.length} more:\n${lines}`, SLACK_LIMITS.fallbackText);
+  return { text, blocks };
 }

@@ -174,10 +174,15 @@ async function reportShardFailure(
   checkpoint: Checkpoint | null,
 ): Promise<void> {
   const { logger, attempt, redact } = context;
-  const elapsedSeconds = (Date.now() - started) / 1000;
   const interrupted = error instanceof InterruptedError;
-  // GitHub reports a job-level timeout as "cancelled"; the clock tells them apart.
-  const timedOut = interrupted && elapsedSeconds >= stage.timeoutMinutes * 60 - 90;
+  // GitHub reports a job-level timeout as "cancelled"; the clock tells them
+  // apart. timeout-minutes counts the whole job, so measure the job (this
+  // process, less checkout), not this shard: a leg may run several shards
+  // one after another. Short timeouts get a proportionate margin.
+  const jobSeconds = Math.max(process.uptime(), (Date.now() - started) / 1000);
+  const limitSeconds = stage.timeoutMinutes * 60;
+  const timedOut = interrupted && jobSeconds >= limitSeconds - Math.min(90, limitSeconds * 0.25);
+  const elapsedSeconds = jobSeconds;
   const reason = interrupted ? (timedOut ? "timed out" : "cancelled") : "failed";
 
   const message = error instanceof StageError && error.cause instanceof Error ? `${error.message}` : error.message;
