@@ -175,7 +175,7 @@ function triggers(pipeline: Pipeline): JsonObject {
   on.workflow_dispatch = {
     inputs: {
       fresh: {
-        description: "Start over instead of resuming the unfinished run",
+        description: "On Re-run failed jobs, start failed shards over instead of resuming them",
         type: "boolean",
         default: false,
       },

@@ -339,6 +339,7 @@ describe("GitHub Actions end to end (real bundle, emulated services)", () => {
         "gate-flights": "success",
         "route-delays": "skipped",
         "gate-route-delays": "skipped",
+        alert: "failure",
       });
       expect(first.jobs["gate-flights"]!.outputs.passed).toBe("false");
       expect(first.jobs.flights!.legs.map((l) => l.outcome)).toEqual(["success", "failure"]);
@@ -396,7 +397,7 @@ describe("GitHub Actions end to end (real bundle, emulated services)", () => {
     const scenario = await newScenario({ env: { E2E_FAIL_SHARDS: "1,2", E2E_FAIL_AT_ROW: "2500" } });
     try {
       const both = await simulate(scenario, "203");
-      expect(jobResults(both)).toMatchObject({ flights: "failure", "route-delays": "skipped" });
+      expect(jobResults(both)).toMatchObject({ flights: "failure", "route-delays": "skipped", alert: "failure" });
       const issues = scenario.github.issues();
       expect(issues, dump(scenario)).toHaveLength(1);
       const body = issues[0]!.body ?? "";
@@ -413,10 +414,12 @@ describe("GitHub Actions end to end (real bundle, emulated services)", () => {
       const artifactsBefore = results.artifacts().length;
       scenario.env = { E2E_FLIGHT_SHARDS: "3", E2E_FLIGHTS_MIN_ROWS: "1000000" };
       const gated = await simulate(scenario, "204");
+      // A failed gate leaves its own job green; the alert job fails so the run shows red.
       expectJobs(gated, scenario, {
         ...ALL_GREEN,
         "route-delays": "skipped",
         "gate-route-delays": "skipped",
+        alert: "failure",
       });
       expect(gated.jobs["gate-flights"]!.outputs.passed).toBe("false");
       expect(gated.calls.filter((c) => c.job === "flights").map((c) => c.inputs.shard).sort()).toEqual(["1/3", "2/3", "3/3"]);
@@ -459,7 +462,7 @@ describe("GitHub Actions end to end (real bundle, emulated services)", () => {
         flights: "cancelled",
         "gate-flights": "success",
         "route-delays": "skipped",
-        alert: "success",
+        alert: "failure",
       });
       const shardLog = output(stepsOf(scenario, "205", 1, "flights").find((l) => l.call.inputs.shard === "2/2")!);
       expect(shardLog).toContain("received SIGINT");
@@ -497,7 +500,7 @@ describe("GitHub Actions end to end (real bundle, emulated services)", () => {
     const scenario = await newScenario({ env: { E2E_FLIGHT_SHARDS: "0" } });
     try {
       const run = await simulate(scenario, "206");
-      expect(jobResults(run), dump(scenario)).toMatchObject({ plan: "failure", airports: "skipped", flights: "skipped", alert: "success" });
+      expect(jobResults(run), dump(scenario)).toMatchObject({ plan: "failure", airports: "skipped", flights: "skipped", alert: "failure" });
       expect(run.calls.map((c) => c.job)).toEqual(["plan", "alert"]);
       const issues = scenario.github.issues();
       expect(issues, dump(scenario)).toHaveLength(1);

@@ -64,6 +64,15 @@ export async function runAlertCommand(context: ActionContext): Promise<void> {
   core.setOutput("status", failed ? "failed" : "succeeded");
   // Not delivering an alert is itself worth a red job: nobody else will say it.
   if (problems.length > 0) throw new Error(`alert NOT fully delivered:\n${problems.join("\n")}`);
+  // A failed gate leaves every job green; failing here marks the run as
+  // failed, so GitHub's own notifications and the run list show it.
+  if (failed) core.setFailed(runProblemsMessage(pipeline.name, events));
+}
+
+function runProblemsMessage(pipeline: string, events: AlertEvent[]): string {
+  const what = events.map((e) => `${e.kind === "gate" ? "gate of" : e.kind} ${e.stage ?? ""}${e.shard ? ` shard ${e.shard}` : ""}`.trim());
+  const shown = what.slice(0, 10).join(", ") + (what.length > 10 ? `, and ${what.length - 10} more` : "");
+  return `pipeline ${pipeline}: this run has ${events.length} problem${events.length === 1 ? "" : "s"} (${shown}); the alerts went out, see the failure issue`;
 }
 
 /**
@@ -130,6 +139,7 @@ async function reportUnloadablePipeline(context: ActionContext, needs: Needs, er
   core.setOutput("status", "failed");
   await writeSummary([`## Bulkhead run: ${name}`, "", `Run ${context.runId}, attempt ${context.attempt}: the pipeline file ${inputs.pipeline} could not be loaded.`].join("\n"));
   if (problems.length > 0) throw new Error(`alert NOT fully delivered:\n${problems.join("\n")}`);
+  core.setFailed(runProblemsMessage(name, [event]));
 }
 
 function parseNeeds(text: string): Needs {

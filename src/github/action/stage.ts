@@ -110,7 +110,7 @@ async function runOneShard(
       logger,
     }),
   );
-  const store = warnOnFailedSave(tracked.store, logger);
+  const store = warnOnFailedSave(inputs.fresh ? ignoreSavedCheckpoints(tracked.store, logger) : tracked.store, logger);
   const started = Date.now();
   let lastLog = 0;
   try {
@@ -208,6 +208,17 @@ async function reportShardFailure(
   } catch (uploadError) {
     logger.warn(`failure record NOT uploaded (the alert job will report the job result only): ${(uploadError as Error).message}`);
   }
+}
+
+/** For `fresh: true`: start over, but keep saving checkpoints. */
+function ignoreSavedCheckpoints(store: CheckpointStore, logger: ActionContext["logger"]): CheckpointStore {
+  return {
+    async load(key) {
+      logger.info(`fresh: true: not resuming stage ${key.stage} shard ${formatShard(key.shard)} from a checkpoint; it starts at row 0`);
+      return null;
+    },
+    save: (checkpoint) => store.save(checkpoint),
+  };
 }
 
 /** Remembers the newest checkpoint that was really restored or saved. */
