@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { makeAlertLogChannel, makeConsoleChannel, makeSlackChannel } from "../alert/index.js";
 import type { AlertChannel } from "../alert/types.js";
 import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
-import { pipelinePaths } from "../engine/paths.js";
+import { type PipelinePaths, pipelinePaths } from "../engine/paths.js";
 import { makeProgress } from "../engine/progress.js";
 import { readJsonFile, readRunRecord } from "../engine/run-record.js";
 import { runPipeline } from "../engine/run-pipeline.js";
@@ -122,13 +122,18 @@ async function runLoaded(file: string, flags: RunFlags, logger: Logger, signal: 
   }
 }
 
-async function statusCommand(file: string, flags: { stateDir: string; json?: boolean }): Promise<number> {
-  const pipeline = await loadPipeline(file);
-  const paths = pipelinePaths(flags.stateDir, pipeline.name);
+/** The unfinished run, or else the last successful one, or null. */
+async function readLatestRun(paths: PipelinePaths) {
   const current = (await readJsonFile(paths.currentRun)) as { runId?: string } | null;
   const lastSuccess = (await readJsonFile(paths.lastSuccess)) as { runId?: string } | null;
   const runId = current?.runId ?? lastSuccess?.runId;
-  const record = runId ? await readRunRecord(paths.runRecord(runId)) : null;
+  return runId ? await readRunRecord(paths.runRecord(runId)) : null;
+}
+
+async function statusCommand(file: string, flags: { stateDir: string; json?: boolean }): Promise<number> {
+  const pipeline = await loadPipeline(file);
+  const paths = pipelinePaths(flags.stateDir, pipeline.name);
+  const record = await readLatestRun(paths);
   const store = makeFileCheckpointStore(paths.runsDir);
 
   const stages = [];
@@ -180,11 +185,7 @@ async function checkCommand(file: string): Promise<number> {
 
 async function outputsCommand(file: string, flags: { stateDir: string; json?: boolean }): Promise<number> {
   const pipeline = await loadPipeline(file);
-  const paths = pipelinePaths(flags.stateDir, pipeline.name);
-  const current = (await readJsonFile(paths.currentRun)) as { runId?: string } | null;
-  const lastSuccess = (await readJsonFile(paths.lastSuccess)) as { runId?: string } | null;
-  const runId = current?.runId ?? lastSuccess?.runId;
-  const record = runId ? await readRunRecord(paths.runRecord(runId)) : null;
+  const record = await readLatestRun(pipelinePaths(flags.stateDir, pipeline.name));
   const outputs = (record?.stages ?? []).flatMap((s) => s.outputs.map((o) => ({ stage: s.id, ...o })));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runId: record?.runId ?? null, outputs }, null, 2)}\n`);
