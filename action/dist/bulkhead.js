@@ -21,7 +21,7 @@ import {
   rowCount,
   unique,
   writeGateReport
-} from "./chunks/chunk-IRDHQSF4.js";
+} from "./chunks/chunk-GMSB757S.js";
 import {
   IoError,
   MANIFEST_FILE,
@@ -1791,7 +1791,11 @@ async function* readCsvRecords(file, dialect, start = { byte: 0, line: 1 }) {
     quote: dialect.quote,
     encoding: dialect.encoding,
     relax_column_count: true,
-    skip_empty_lines: true
+    skip_empty_lines: true,
+    // Only these end records. Left to detect the line end, csv-parse takes
+    // a bare "\r" seen first for it, and then keeps every "\n" in values
+    // and numbers lines 0.
+    record_delimiter: ["\r\n", "\n"]
   });
   const tee = new Transform2({
     transform(chunk, _encoding, done) {
@@ -2128,6 +2132,34 @@ async function fileSize(file) {
     throw new IoError(`ndjson ${file}: cannot read the file (${describeError(error)}); check the path`, file, { cause: error });
   }
 }
+
+// src/io/parquet-time.ts
+function isoTimeParsers() {
+  return {
+    timestampFromMilliseconds: memoLast((millis) => isoTimestamp(Number(millis), millis)),
+    timestampFromMicroseconds: memoLast((micros) => isoTimestamp(Number(micros / 1000n), micros)),
+    timestampFromNanoseconds: memoLast((nanos) => isoTimestamp(Number(nanos / 1000000n), nanos)),
+    dateFromDays: memoLast((days) => isoTimestamp(days * 864e5, days).slice(0, 10))
+  };
+}
+function isoTimestamp(millis, raw) {
+  const date = new Date(millis);
+  return Number.isNaN(date.getTime()) ? String(raw) : date.toISOString();
+}
+function memoLast(convert2) {
+  let lastValue;
+  let lastResult = "";
+  return (value) => {
+    if (value !== lastValue || lastResult === "") {
+      lastValue = value;
+      lastResult = convert2(value);
+    }
+    return lastResult;
+  };
+}
+
+// src/io/parquet-file.ts
+import { stat as stat2 } from "node:fs/promises";
 
 // node_modules/hyparquet/src/node.js
 import { createReadStream as createReadStream2, promises as fs } from "fs";
@@ -5410,16 +5442,6 @@ async function awaitAllColumns(asyncGroups) {
   const failed = results.find((r) => r.status === "rejected");
   if (failed) throw failed.reason;
 }
-function parquetReadObjects(options) {
-  return new Promise((onComplete, reject) => {
-    parquetRead({
-      ...options,
-      rowFormat: "object",
-      // force object output
-      onComplete
-    }).catch(reject);
-  });
-}
 
 // node_modules/hyparquet/src/node.js
 async function asyncBufferFromFile(filename) {
@@ -5444,6 +5466,49 @@ async function asyncBufferFromFile(filename) {
       });
     }
   };
+}
+
+// src/io/parquet-file.ts
+async function openParquetFile(file) {
+  try {
+    await stat2(file);
+  } catch (error) {
+    throw new IoError(`parquet ${file}: cannot read the file (${describeError(error)}); check the path`, file, { cause: error });
+  }
+  const buffer = await asyncBufferFromFile(file);
+  let metadata;
+  try {
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (error) {
+    throw notReadable(file, error);
+  }
+  return { path: file, buffer, metadata, rows: Number(metadata.num_rows), groupStarts: groupStartsOf(metadata), columns: topLevelColumns(metadata) };
+}
+function notReadable(file, error, where = "") {
+  return new IoError(
+    `parquet ${file}${where}: not a readable Parquet file (${describeError(error)}); check that the file is complete and really Parquet`,
+    file,
+    { cause: error }
+  );
+}
+function groupStartsOf(metadata) {
+  const starts = [0];
+  for (const group of metadata.row_groups) starts.push(starts[starts.length - 1] + Number(group.num_rows));
+  return starts;
+}
+function topLevelColumns(metadata) {
+  const [root, ...elements] = metadata.schema;
+  const names = [];
+  let index = 0;
+  const skip = () => {
+    const element = elements[index++];
+    for (let i = 0; i < (element.num_children ?? 0); i++) skip();
+  };
+  for (let child = 0; child < (root?.num_children ?? 0); child++) {
+    names.push(elements[index].name);
+    skip();
+  }
+  return names;
 }
 
 // node_modules/fzstd/esm/index.mjs
@@ -10645,31 +10710,6 @@ var compressors = {
   LZ4_RAW: decompressLz4Raw
 };
 
-// src/io/parquet-time.ts
-function isoTimeParsers() {
-  return {
-    timestampFromMilliseconds: memoLast((millis) => isoTimestamp(Number(millis), millis)),
-    timestampFromMicroseconds: memoLast((micros) => isoTimestamp(Number(micros / 1000n), micros)),
-    timestampFromNanoseconds: memoLast((nanos) => isoTimestamp(Number(nanos / 1000000n), nanos)),
-    dateFromDays: memoLast((days) => isoTimestamp(days * 864e5, days).slice(0, 10))
-  };
-}
-function isoTimestamp(millis, raw) {
-  const date = new Date(millis);
-  return Number.isNaN(date.getTime()) ? String(raw) : date.toISOString();
-}
-function memoLast(convert2) {
-  let lastValue;
-  let lastResult = "";
-  return (value) => {
-    if (value !== lastValue || lastResult === "") {
-      lastValue = value;
-      lastResult = convert2(value);
-    }
-    return lastResult;
-  };
-}
-
 // src/io/parquet-values.ts
 function toJsonSafe(value) {
   switch (typeof value) {
@@ -10699,48 +10739,83 @@ function bigintToJson(value) {
   return Number.isSafeInteger(asNumber) ? asNumber : value.toString();
 }
 
-// src/io/parquet-file.ts
-import { stat as stat2 } from "node:fs/promises";
-async function openParquetFile(file) {
-  try {
-    await stat2(file);
-  } catch (error) {
-    throw new IoError(`parquet ${file}: cannot read the file (${describeError(error)}); check the path`, file, { cause: error });
+// src/io/parquet-rows.ts
+var DecodedRows = class _DecodedRows {
+  constructor(columns, start, end) {
+    this.columns = columns;
+    this.start = start;
+    this.end = end;
   }
-  const buffer = await asyncBufferFromFile(file);
-  let metadata;
-  try {
-    metadata = await parquetMetadataAsync(buffer);
-  } catch (error) {
-    throw notReadable(file, error);
+  columns;
+  start;
+  end;
+  /** Decodes the columns of rows [start, end), which lie in row group `group`. */
+  static async decode(file, decoding, start, end, group) {
+    const chunks = /* @__PURE__ */ new Map();
+    for (const name of decoding.names) chunks.set(name, []);
+    try {
+      await parquetRead({
+        file: file.buffer,
+        metadata: file.metadata,
+        columns: decoding.columns,
+        parsers: decoding.parsers,
+        rowStart: start,
+        rowEnd: end,
+        compressors,
+        onChunk: ({ columnName, columnData, rowStart }) => {
+          chunks.get(columnName)?.push({ start: rowStart, values: columnData });
+        }
+      });
+    } catch (error) {
+      throw notReadable(file.path, error, `, row group ${group}`);
+    }
+    const columns = decoding.names.map((name) => joinChunks(name, chunks.get(name), start));
+    const short = columns.find((column) => column.base > start || column.base + column.values.length < end);
+    if (short) {
+      throw notReadable(file.path, new Error(`column ${short.name} decoded fewer rows than the row group holds`), `, row group ${group}`);
+    }
+    return new _DecodedRows(columns, start, end);
   }
-  return { path: file, buffer, metadata, rows: Number(metadata.num_rows), groupStarts: groupStartsOf(metadata), columns: topLevelColumns(metadata) };
-}
-function notReadable(file, error, where = "") {
-  return new IoError(
-    `parquet ${file}${where}: not a readable Parquet file (${describeError(error)}); check that the file is complete and really Parquet`,
-    file,
-    { cause: error }
-  );
-}
-function groupStartsOf(metadata) {
-  const starts = [0];
-  for (const group of metadata.row_groups) starts.push(starts[starts.length - 1] + Number(group.num_rows));
-  return starts;
-}
-function topLevelColumns(metadata) {
-  const [root, ...elements] = metadata.schema;
-  const names = [];
-  let index = 0;
-  const skip = () => {
-    const element = elements[index++];
-    for (let i = 0; i < (element.num_children ?? 0); i++) skip();
-  };
-  for (let child = 0; child < (root?.num_children ?? 0); child++) {
-    names.push(elements[index].name);
-    skip();
+  /** Records of rows [from, to), with JSON-safe values (see parquet()). */
+  records(from, to) {
+    const { columns } = this;
+    const rows = new Array(to - from);
+    for (let r = from; r < to; r++) {
+      const row = {};
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c];
+        const value = column.values[r - column.base];
+        row[column.name] = typeof value === "bigint" || typeof value === "object" && value !== null ? toJsonSafe(value) : value;
+      }
+      rows[r - from] = row;
+    }
+    return rows;
   }
-  return names;
+};
+function joinChunks(name, chunks, start) {
+  if (chunks.length === 0) return { name, values: [], base: start };
+  chunks.sort((a, b) => a.start - b.start);
+  if (chunks.length === 1) return { name, values: chunks[0].values, base: chunks[0].start };
+  const base = chunks[0].start;
+  const length = chunks.reduce((sum, chunk) => sum + chunk.values.length, 0);
+  const first = chunks[0].values;
+  const sameTyped = ArrayBuffer.isView(first) && chunks.every((chunk) => chunk.values.constructor === first.constructor);
+  if (sameTyped) {
+    const Typed = first.constructor;
+    const joined2 = new Typed(length);
+    let offset2 = 0;
+    for (const chunk of chunks) {
+      joined2.set(chunk.values, offset2);
+      offset2 += chunk.values.length;
+    }
+    return { name, values: joined2, base };
+  }
+  const joined = new Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.values.length; i++) joined[offset++] = chunk.values[i];
+  }
+  return { name, values: joined, base };
 }
 
 // src/io/parquet-source.ts
@@ -10761,33 +10836,22 @@ async function* readParquet(options, ctx, cursor) {
   const columns = checkColumns(file, options.columns);
   const batchSize = batchSizeOf(ctx);
   const range2 = shardRange(file.rows, ctx.shard);
-  const parsers = isoTimeParsers();
+  const decoding = {
+    columns,
+    names: columns ? file.columns.filter((name) => columns.includes(name)) : file.columns,
+    parsers: isoTimeParsers()
+  };
   let row = cursor?.row ?? 0;
   while (range2.start + row < range2.end) {
     const start = range2.start + row;
     const group = rowGroupOf(file, start);
     const end = Math.min(file.groupStarts[group + 1], range2.end);
-    const rows = await decodeRows(file, { columns, parsers }, start, end, group);
-    for (let offset = 0; offset < rows.length; offset += batchSize) {
-      const records = rows.slice(offset, offset + batchSize);
-      for (const record of records) convertRow(record);
+    const rows = await DecodedRows.decode(file, decoding, start, end, group);
+    for (let from = start; from < end; from += batchSize) {
+      const records = rows.records(from, Math.min(from + batchSize, end));
       row += records.length;
-      yield { records, firstRow: start + offset, cursor: { row, rowGroup: group } };
+      yield { records, firstRow: from, cursor: { row, rowGroup: group } };
     }
-  }
-}
-async function decodeRows(file, decoding, start, end, group) {
-  try {
-    return await parquetReadObjects({
-      file: file.buffer,
-      metadata: file.metadata,
-      ...decoding,
-      rowStart: start,
-      rowEnd: end,
-      compressors
-    });
-  } catch (error) {
-    throw notReadable(file.path, error, `, row group ${group}`);
   }
 }
 function rowGroupOf(file, row) {
@@ -11090,6 +11154,109 @@ async function* readGenerator(fn2, ctx, cursor) {
   }
 }
 
+// src/io/command-source.ts
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+var CHECKPOINT_PREFIX = "#bulkhead checkpoint ";
+function command(options) {
+  const shown = `command ${[options.command, ...options.args ?? []].join(" ")}`;
+  return {
+    kind: "command",
+    description: shown,
+    read: (ctx, cursor) => readCommand(options, shown, ctx, cursor)
+  };
+}
+async function* readCommand(options, shown, ctx, cursor) {
+  const batchSize = batchSizeOf(ctx);
+  const child = spawn(options.command, options.args ?? [], {
+    cwd: options.cwd ?? ctx.baseDir,
+    env: {
+      ...process.env,
+      ...options.env,
+      BULKHEAD_SHARD: `${ctx.shard.index + 1}/${ctx.shard.count}`,
+      BULKHEAD_SHARD_INDEX: String(ctx.shard.index),
+      BULKHEAD_SHARD_COUNT: String(ctx.shard.count),
+      BULKHEAD_CURSOR: cursor?.user == null ? "" : JSON.stringify(cursor.user)
+    },
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+  const stderrTail = [];
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk) => {
+    process.stderr.write(chunk);
+    stderrTail.push(...chunk.split("\n").filter(Boolean));
+    stderrTail.splice(0, Math.max(0, stderrTail.length - 10));
+  });
+  const exited = new Promise((resolve2, reject) => {
+    child.on("error", (error) => reject(new Error(`${shown}: could not start the program: ${error.message}`)));
+    child.on("close", (code2, signal2) => resolve2({ code: code2, signal: signal2 }));
+  });
+  let row = cursor?.row ?? 0;
+  let user = cursor?.user ?? null;
+  let since = 0;
+  let line = 0;
+  let toSkip = cursor?.sinceCheckpoint ?? 0;
+  let records = [];
+  let rejects = [];
+  let firstRow = row;
+  const cursorNow = () => ({ row, user, sinceCheckpoint: since });
+  try {
+    for await (const text of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
+      line++;
+      if (text.startsWith(CHECKPOINT_PREFIX)) {
+        user = parseCheckpointLine(text, shown);
+        since = 0;
+        continue;
+      }
+      if (text.trim() === "") continue;
+      since++;
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
+      row++;
+      const parsed = parseRecord(text);
+      if (parsed) records.push(parsed);
+      else rejects.push({ row: row - 1, line, reason: `stdout line ${line} is not a JSON object`, raw: text.slice(0, 1e3) });
+      if (records.length + rejects.length >= batchSize) {
+        yield { records, rejects, firstRow, cursor: cursorNow() };
+        records = [];
+        rejects = [];
+        firstRow = row;
+      }
+    }
+  } finally {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  }
+  const { code, signal } = await exited;
+  if (code !== 0) {
+    const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const tail = stderrTail.length > 0 ? `; last stderr lines:
+${stderrTail.join("\n")}` : "";
+    throw new Error(`${shown} ${why}${tail}`);
+  }
+  if (toSkip > 0) {
+    throw new Error(`${shown}: restarted from its checkpoint it printed ${toSkip} fewer records than before; its output after a checkpoint line must be the same each time`);
+  }
+  if (records.length + rejects.length > 0) yield { records, rejects, firstRow, cursor: cursorNow() };
+}
+function parseCheckpointLine(line, shown) {
+  const json = line.slice(CHECKPOINT_PREFIX.length);
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new Error(`${shown}: checkpoint line is not JSON: ${json.slice(0, 200)}`);
+  }
+}
+function parseRecord(line) {
+  try {
+    const value = JSON.parse(line);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 // src/io/dataset-sink.ts
 import { readdir, rm } from "node:fs/promises";
 import path6 from "node:path";
@@ -11103,6 +11270,11 @@ var ndjsonFormat = {
       let text = "";
       for (const record of records) text += stringifyRecord(record) + "\n";
       return text;
+    },
+    lines(records) {
+      const lines = new Array(records.length);
+      for (let i = 0; i < records.length; i++) lines[i] = stringifyRecord(records[i]);
+      return lines;
     },
     state: () => ({})
   })
@@ -11203,31 +11375,39 @@ async function exists(file) {
 // src/io/part-writer.ts
 import { mkdir, open as open2, rename as rename2, stat as stat4, truncate } from "node:fs/promises";
 import path5 from "node:path";
-
-// src/io/file-sha256.ts
 import { createHash } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-async function fileSha256(file) {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream3(file)) hash.update(chunk);
-  return hash.digest("hex");
-}
-
-// src/io/part-writer.ts
 var FLUSH_BYTES = 1024 * 1024;
 var PartWriter = class _PartWriter {
-  constructor(paths, handle, written) {
+  /**
+   * @param hash SHA-256 of the file's first `written` bytes, continued with
+   * every byte queued, so finish() need not read the part back.
+   */
+  constructor(paths, handle, written, hash) {
     this.paths = paths;
     this.handle = handle;
+    this.hash = hash;
     this.written = written;
   }
   paths;
   handle;
-  pending = [];
-  pendingLength = 0;
+  hash;
+  /** Text appended since the last flush, as UTF-8. */
+  buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+  used = 0;
   closed = false;
-  /** Bytes written to the file so far (not counting `pending`). */
+  /** Bytes handed to the file so far (written, or queued in `writes`). */
   written;
+  /** The queued writes, each after the one before; rejected after a failure. */
+  writes = Promise.resolve();
+  /** A datasync running in the background, if any. */
+  background = null;
+  /** What a background datasync failed with, reported by the next sync(). */
+  backgroundError = null;
+  /** On resume: hashing the committed bytes, in the background. */
+  prefix = null;
+  /** Bytes queued while `prefix` runs, hashed after it in order. */
+  unhashed = [];
   /**
    * Opens the part: empty when `committedBytes` is null, otherwise cut back
    * to the committed length so that nothing written after the last commit
@@ -11235,7 +11415,7 @@ var PartWriter = class _PartWriter {
    */
   static async open(paths, committedBytes) {
     await mkdir(path5.dirname(paths.partial), { recursive: true });
-    if (!committedBytes) return new _PartWriter(paths, await open2(paths.partial, "w"), 0);
+    if (!committedBytes) return new _PartWriter(paths, await open2(paths.partial, "w"), 0, createHash("sha256"));
     await restorePartial(paths);
     const size = await sizeOf(paths.partial);
     if (size < committedBytes) {
@@ -11245,20 +11425,53 @@ var PartWriter = class _PartWriter {
       );
     }
     await truncate(paths.partial, committedBytes);
-    return new _PartWriter(paths, await open2(paths.partial, "r+"), committedBytes);
+    const writer = new _PartWriter(paths, await open2(paths.partial, "r+"), committedBytes, createHash("sha256"));
+    writer.hashPrefix(committedBytes);
+    return writer;
   }
-  /** Queues text to append; writes out when more than ~1 MiB is waiting. */
+  /** Queues text to append; writes out when ~1 MiB is waiting. */
   async append(text) {
     if (text.length === 0) return;
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= FLUSH_BYTES) await this.flush();
+    const before = this.makeRoom(text);
+    if (before === null) this.used += this.buffer.write(text, this.used);
+    else {
+      if (Buffer.byteLength(text) > this.buffer.length) this.enqueue(Buffer.from(text, "utf8"));
+      else this.used += this.buffer.write(text, this.used);
+      await before;
+    }
   }
-  /** Writes and fsyncs everything appended; returns the file's length. */
+  /**
+   * Queues each text followed by "\n". Copying line by line keeps the
+   * caller's strings short-lived: no batch-sized string is ever built.
+   */
+  async appendLines(lines) {
+    let before = null;
+    for (const line of lines) {
+      if (line.length * 3 + 1 > this.buffer.length - this.used) {
+        before = this.makeRoom(line, 1) ?? before;
+        if (Buffer.byteLength(line) + 1 > this.buffer.length - this.used) {
+          this.enqueue(Buffer.from(`${line}
+`, "utf8"));
+          continue;
+        }
+      }
+      this.used += this.buffer.write(line, this.used);
+      this.buffer[this.used++] = 10;
+    }
+    if (before !== null) await before;
+  }
+  /**
+   * Writes and fsyncs everything appended before the call; returns the
+   * file's length at the call.
+   */
   async sync() {
-    await this.flush();
+    this.flush();
+    const bytes = this.written;
+    await this.writes;
+    await this.background;
+    if (this.backgroundError !== null) throw this.backgroundError;
     await this.handle.sync();
-    return this.written;
+    return bytes;
   }
   /** Syncs, closes and renames the part to its final name. */
   async finish() {
@@ -11266,25 +11479,77 @@ var PartWriter = class _PartWriter {
     await this.close();
     await rename2(this.paths.partial, this.paths.final);
     await syncDirectory(path5.dirname(this.paths.final));
-    return { path: this.paths.final, bytes, sha256: await fileSha256(this.paths.final) };
+    await this.prefix;
+    return { path: this.paths.final, bytes, sha256: this.hash.digest("hex") };
   }
   /** Closes the file without finishing; unsynced text may be lost. */
   async close() {
     if (this.closed) return;
     this.closed = true;
+    await this.prefix?.catch(() => void 0);
+    await this.writes.catch(() => void 0);
+    await this.background;
     await this.handle.close();
   }
-  async flush() {
-    if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(""), "utf8");
-    this.pending = [];
-    this.pendingLength = 0;
+  /**
+   * Flushes when `text` (plus `extra` bytes) might not fit in the buffer;
+   * returns the write queued before, for the caller to wait on, or null.
+   */
+  makeRoom(text, extra = 0) {
+    const room = this.buffer.length - this.used;
+    if (text.length * 3 + extra <= room) return null;
+    if (Buffer.byteLength(text) + extra <= room) return null;
+    const before = this.writes;
+    this.flush();
+    return before;
+  }
+  /** Queues the buffered text as one write at the end of the file. */
+  flush() {
+    if (this.used === 0) return;
+    const bytes = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+    this.used = 0;
+    this.enqueue(bytes);
+  }
+  /** Queues `bytes` as a write at the end of the file. */
+  enqueue(bytes) {
+    const offset = this.written;
+    this.written += bytes.length;
+    if (this.prefix) this.unhashed.push(bytes);
+    else this.hash.update(bytes);
+    this.writes = this.writes.then(() => this.writeAt(bytes, offset));
+    this.writes.catch(() => void 0);
+  }
+  /**
+   * Hashes the committed bytes [0, length) of a resumed part while the
+   * shard goes on, then the bytes queued meanwhile; finish() waits for it.
+   */
+  hashPrefix(length) {
+    this.prefix = (async () => {
+      for await (const chunk of createReadStream3(this.paths.partial, { start: 0, end: length - 1 })) {
+        this.hash.update(chunk);
+      }
+      for (const bytes of this.unhashed) this.hash.update(bytes);
+      this.unhashed = [];
+      this.prefix = null;
+    })();
+    this.prefix.catch(() => void 0);
+  }
+  async writeAt(bytes, offset) {
     let done = 0;
     while (done < bytes.length) {
-      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, this.written + done);
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
       done += bytesWritten;
     }
-    this.written += bytes.length;
+    this.syncInBackground();
+  }
+  syncInBackground() {
+    if (this.background || this.closed) return;
+    this.background = this.handle.datasync().catch((error) => {
+      this.backgroundError ??= error;
+    }).finally(() => {
+      this.background = null;
+    });
   }
 };
 async function sizeOf(file) {
@@ -11334,7 +11599,8 @@ async function openDatasetWriter(format, ctx, committed) {
   let rows = committed ? committed.rows : 0;
   return {
     async write(records) {
-      await part.append(encoder2.encode(records, rows));
+      if (encoder2.lines) await part.appendLines(encoder2.lines(records, rows));
+      else await part.append(encoder2.encode(records, rows));
       rows += records.length;
     },
     async commit() {
@@ -11359,6 +11625,15 @@ async function removeStaleParts(dataDir, files, extension) {
 
 // src/io/sqlite-sink.ts
 import { mkdir as mkdir2, rename as rename3, rm as rm2, stat as stat5 } from "node:fs/promises";
+
+// src/io/file-sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream as createReadStream4 } from "node:fs";
+async function fileSha256(file) {
+  const hash = createHash2("sha256");
+  for await (const chunk of createReadStream4(file)) hash.update(chunk);
+  return hash.digest("hex");
+}
 
 // src/io/sqlite-columns.ts
 function inferColumns(record) {
@@ -11602,6 +11877,7 @@ async function removeDatabase(file) {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) await rm2(file + suffix, { force: true });
 }
 export {
+  CHECKPOINT_PREFIX,
   CheckDefinitionError,
   DefinitionError,
   IoError,
@@ -11609,6 +11885,7 @@ export {
   NonRetryableError,
   StageError,
   allowedValues,
+  command,
   csv,
   csvDataset,
   custom,

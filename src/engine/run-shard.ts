@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { Checkpoint, CheckpointStore } from "../checkpoint/checkpoint.js";
 import type { Pipeline, Stage, StageContext } from "../pipeline/define.js";
-import { InterruptedError, NonRetryableError, StageError, toError } from "../pipeline/errors.js";
+import { InterruptedError, NonRetryableError, StageError, describeCause, toError } from "../pipeline/errors.js";
 import {
   type Cursor,
   type DatasetManifest,
@@ -41,7 +41,7 @@ export interface RunShardOptions {
   shard: ShardRef;
   runId: string;
   attempt: number;
-  /** Directory of this stage's data: sink parts and quarantine files. */
+  /** Directory of this stage's data; the shard writes in its own subdirectory. */
   dataDir: string;
   baseDir: string;
   store: CheckpointStore;
@@ -63,9 +63,18 @@ export interface ShardResult {
   alreadyDone: boolean;
 }
 
+/**
+ * The directory one shard writes in: its part, its quarantine. Everything a
+ * shard produced lives here, so it can be shipped whole (an artifact, a
+ * cache snapshot) and another machine can resume or use it.
+ */
+export function shardDataDir(stageDataDir: string, shard: ShardRef): string {
+  return path.join(stageDataDir, `shard-${shard.index + 1}-of-${shard.count}`);
+}
+
 /** The file a shard's invalid records go to. */
-export function quarantineFile(dataDir: string, shard: ShardRef): string {
-  return path.join(dataDir, "quarantine", `quarantine-${shard.index + 1}-of-${shard.count}.ndjson`);
+export function quarantineFile(stageDataDir: string, shard: ShardRef): string {
+  return path.join(shardDataDir(stageDataDir, shard), "quarantine.ndjson");
 }
 
 /**
@@ -97,7 +106,7 @@ export async function runShard(options: RunShardOptions): Promise<ShardResult> {
     resolveDataset: options.resolveDataset,
     signal: options.signal,
   };
-  const sinkContext: SinkContext = { ...ioContext, stageId: stage.id, dataDir: options.dataDir };
+  const sinkContext: SinkContext = { ...ioContext, stageId: stage.id, dataDir: shardDataDir(options.dataDir, shard) };
   const writer = await stage.output.open(sinkContext, previous?.sink ?? null);
   const quarantine = await QuarantineWriter.open(
     quarantineFile(options.dataDir, shard),
@@ -112,7 +121,7 @@ export async function runShard(options: RunShardOptions): Promise<ShardResult> {
     const cause = toError(error);
     throw new StageError(
       { pipeline: pipeline.name, stage: stage.id, shard: formatShard(shard), attempt, row: run.batchStartRow },
-      cause.message,
+      describeCause(cause),
       cause,
     );
   } finally {
@@ -144,6 +153,8 @@ class ShardRun {
   private timeAtLastSave = Date.now();
   /** Source row (shard-relative) where the batch being processed began. */
   batchStartRow: number;
+  /** A periodic checkpoint still being written by the store, if any. */
+  private saving: Promise<void> | null = null;
 
   constructor(
     private readonly options: RunShardOptions,
@@ -163,6 +174,16 @@ class ShardRun {
   }
 
   async execute(ioContext: IoContext): Promise<ShardResult> {
+    try {
+      return await this.runBatches(ioContext);
+    } catch (error) {
+      // A retry must not start while this attempt's last save may still land.
+      await this.saving?.catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async runBatches(ioContext: IoContext): Promise<ShardResult> {
     const { stage, shard, signal } = this.options;
     const context = await this.makeStageContext();
     const totalRows = await stage.source.countRows?.(ioContext);
@@ -174,11 +195,12 @@ class ShardRun {
         await this.saveCheckpoint(false, []);
         throw new InterruptedError(abortSignalName(signal));
       }
-      if (this.checkpointDue()) await this.saveCheckpoint(false, []);
+      if (this.checkpointDue()) await this.saveCheckpoint(false, [], { background: true });
     }
 
     if (stage.aggregate) await this.writeGroups();
     this.failOnTooManyInvalid();
+    await this.saving;
     // Commit first so the final checkpoint's positions cover everything.
     const outputs = await this.writer.finish();
     const checkpoint = await this.saveCheckpoint(true, outputs);
@@ -213,19 +235,35 @@ class ShardRun {
       this.quarantine.add({ row: reject.row, line: reject.line, reason: reject.reason, raw: reject.raw });
     }
     const rejected = batch.rejects?.length ?? 0;
-    const { valid, invalid } = validateRecords(stage.schema, batch);
-    for (const entry of invalid) this.quarantine.add(entry);
+    let invalidRows = 0;
+    let outputRows = 0;
+    // A per-record transform sees the batch in steps (a transformBatch
+    // gets it whole, as documented): each step's records, outputs and text
+    // die before the next garbage collection instead of surviving into the
+    // old generation, which was the largest single cost of a shard.
+    const step = stage.transformBatch ? batch.records.length : STEP_RECORDS;
+    for (let from = 0; from < batch.records.length; from += step) {
+      const part = from === 0 && step >= batch.records.length ? batch : slice(batch, from, from + step);
+      const { valid, invalid } = validateRecords(stage.schema, part);
+      for (const entry of invalid) this.quarantine.add(entry);
+      invalidRows += invalid.length;
 
-    const output = await withBatchRetries(stage.batchAttempts, () =>
-      applyTransform(stage, valid, context),
-    );
-    if (stage.aggregate) this.foldGroups(output);
-    else await this.writer.write(output);
-    this.stats.add(output);
+      const output = await withBatchRetries(stage.batchAttempts, () =>
+        applyTransform(stage, valid, context),
+      );
+      // Checks judge what the stage writes: for an aggregate, the groups
+      // (added in writeGroups), not the records folded into them.
+      if (stage.aggregate) this.foldGroups(output);
+      else {
+        await this.writer.write(output);
+        this.stats.add(output);
+        outputRows += output.length;
+      }
+    }
 
     this.counts.rowsIn += batch.records.length + rejected;
-    this.counts.rowsInvalid += invalid.length + rejected;
-    this.counts.rowsOut += stage.aggregate ? 0 : output.length;
+    this.counts.rowsInvalid += invalidRows + rejected;
+    this.counts.rowsOut += outputRows;
     this.cursor = batch.cursor;
   }
 
@@ -267,9 +305,16 @@ class ShardRun {
     );
   }
 
-  /** Commits the sink and quarantine, then records their positions. */
-  private async saveCheckpoint(done: boolean, outputs: OutputFile[]): Promise<Checkpoint> {
+  /**
+   * Commits the sink and quarantine, then records their positions. With
+   * `background`, the store writes the checkpoint while the next batches
+   * run (their data is durable already; only the record of it is pending);
+   * one save at a time, and a failed one fails the next save or the shard.
+   */
+  private async saveCheckpoint(done: boolean, outputs: OutputFile[], options: { background?: boolean } = {}): Promise<Checkpoint> {
     const { pipeline, stage, shard, runId, attempt } = this.options;
+    await this.saving;
+    this.saving = null;
     const sink = done ? null : await this.writer.commit();
     const quarantine = await this.quarantine.commit();
     const checkpoint: Checkpoint = {
@@ -291,14 +336,40 @@ class ShardRun {
       done,
       outputs,
     };
-    await this.options.store.save(checkpoint);
     this.rowsAtLastSave = this.cursor?.row ?? 0;
     this.timeAtLastSave = Date.now();
-    this.options.logger.debug(
-      `stage ${stage.id} shard ${formatShard(shard)}: checkpoint ${checkpoint.seq} saved at row ${(this.cursor?.row ?? 0).toLocaleString("en-US")}`,
-    );
-    return checkpoint;
+    const saved = () =>
+      this.options.logger.debug(
+        `stage ${stage.id} shard ${formatShard(shard)}: checkpoint ${checkpoint.seq} saved at row ${(checkpoint.cursor?.row ?? 0).toLocaleString("en-US")}`,
+      );
+    if (!options.background) {
+      await this.options.store.save(checkpoint);
+      saved();
+      return checkpoint;
+    }
+    // Statistics and aggregate groups are live: save a copy of them as of now.
+    const snapshot = structuredClone(checkpoint);
+    this.saving = this.options.store.save(snapshot).then(saved);
+    this.saving.catch(() => undefined);
+    return snapshot;
   }
+}
+
+/**
+ * Records per step through validate → transform → write → checks within a
+ * batch: small enough that a step's objects die young, large enough that
+ * the per-step cost (an await, a few arrays) does not show.
+ */
+const STEP_RECORDS = 1_000;
+
+/** Records [from, to) of a batch, with their line numbers and first row. */
+function slice(batch: SourceBatch, from: number, to: number): SourceBatch {
+  return {
+    ...batch,
+    records: batch.records.slice(from, to),
+    lines: batch.lines?.slice(from, to),
+    firstRow: batch.firstRow + from,
+  };
 }
 
 /** Retries one batch's transform; a NonRetryableError stops at once. */

@@ -127,8 +127,16 @@ async function runShardWithRetries(
   ).catch((error: unknown) => {
     // p-retry wraps the original in AbortError; hand back the original.
     const original = error instanceof AbortError ? (error as Error).cause ?? error : error;
+    // A signal during a retry's backoff (or right as an attempt ends) makes
+    // p-retry throw the abort reason itself, a bare "SIGINT": that is an
+    // interruption, not a failure to alert about.
+    if (signal.aborted && original === signal.reason) throw new InterruptedError(signalName(signal.reason));
     throw original;
   });
+}
+
+function signalName(reason: unknown): NodeJS.Signals {
+  return typeof reason === "string" && reason.startsWith("SIG") ? (reason as NodeJS.Signals) : "SIGINT";
 }
 
 /** ": reason" or " at row N: reason", without repeating the stage and shard. */

@@ -3,7 +3,7 @@
 // shard stops at its next batch boundary after a checkpoint.
 import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
 import { loadPipeline } from "../pipeline/load.js";
-import { InterruptedError, NonRetryableError, StageError, toError } from "../pipeline/errors.js";
+import { InterruptedError, NonRetryableError, StageError, describeCause, toError } from "../pipeline/errors.js";
 import type { Logger } from "../pipeline/types.js";
 import { pipelinePaths } from "./paths.js";
 import { runShard } from "./run-shard.js";
@@ -66,7 +66,7 @@ async function run(job: ShardJob): Promise<void> {
       const cause = error.cause;
       send({
         type: "failed",
-        message: error instanceof StageError && cause instanceof Error ? cause.message : error.message,
+        message: error instanceof StageError && cause instanceof Error ? describeCause(cause) : describeCause(error),
         nonRetryable: error instanceof NonRetryableError || cause instanceof NonRetryableError,
         row: error instanceof StageError ? error.location.row : undefined,
       });

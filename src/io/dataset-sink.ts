@@ -63,7 +63,8 @@ async function openDatasetWriter(format: RecordFormat, ctx: SinkContext, committ
 
   return {
     async write(records) {
-      await part.append(encoder.encode(records, rows));
+      if (encoder.lines) await part.appendLines(encoder.lines(records, rows));
+      else await part.append(encoder.encode(records, rows));
       rows += records.length;
     },
     async commit() {

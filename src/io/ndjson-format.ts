@@ -11,6 +11,11 @@ export const ndjsonFormat: RecordFormat = {
       for (const record of records) text += stringifyRecord(record) + "\n";
       return text;
     },
+    lines(records) {
+      const lines: string[] = new Array(records.length);
+      for (let i = 0; i < records.length; i++) lines[i] = stringifyRecord(records[i]);
+      return lines;
+    },
     state: () => ({}),
   }),
 };

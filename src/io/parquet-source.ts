@@ -1,12 +1,9 @@
-import { parquetReadObjects, type ParquetParsers } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
-
-import type { Cursor, IoContext, Row, Source, SourceBatch } from "../pipeline/types.js";
+import type { Cursor, IoContext, Source, SourceBatch } from "../pipeline/types.js";
 import { batchSizeOf } from "./batch-size.js";
 import { IoError } from "./io-error.js";
 import { isoTimeParsers } from "./parquet-time.js";
-import { convertRow } from "./parquet-values.js";
-import { notReadable, openParquetFile, type ParquetFile } from "./parquet-file.js";
+import { openParquetFile, type ParquetFile } from "./parquet-file.js";
+import { DecodedRows, type Decoding } from "./parquet-rows.js";
 import { resolvePath } from "./resolve-path.js";
 import { shardRange } from "./shard-range.js";
 
@@ -33,8 +30,9 @@ export interface ParquetCursor extends Cursor {
  * binary values become base64.
  *
  * Shard i of n reads the contiguous rows [floor(i*N/n), floor((i+1)*N/n)).
- * Each row group is decoded once and then cut into batches, so memory holds
- * at most one row group (or the shard's part of it) at a time.
+ * Each row group is decoded once, into columns, and records are built from
+ * them batch by batch, so memory holds one row group's columns (or the
+ * shard's part of them) and one batch of records at a time.
  *
  * @example parquet({ path: "data/flights.parquet", columns: ["delay", "origin"] })
  */
@@ -57,41 +55,23 @@ async function* readParquet(options: ParquetOptions, ctx: IoContext, cursor: Cur
   const batchSize = batchSizeOf(ctx);
   const range = shardRange(file.rows, ctx.shard);
 
-  const parsers = isoTimeParsers();
+  const decoding: Decoding = {
+    columns,
+    names: columns ? file.columns.filter((name) => columns.includes(name)) : file.columns,
+    parsers: isoTimeParsers(),
+  };
   let row = cursor?.row ?? 0;
   while (range.start + row < range.end) {
     const start = range.start + row;
     const group = rowGroupOf(file, start);
     const end = Math.min(file.groupStarts[group + 1], range.end);
-    const rows = await decodeRows(file, { columns, parsers }, start, end, group);
+    const rows = await DecodedRows.decode(file, decoding, start, end, group);
 
-    for (let offset = 0; offset < rows.length; offset += batchSize) {
-      const records = rows.slice(offset, offset + batchSize);
-      for (const record of records) convertRow(record);
+    for (let from = start; from < end; from += batchSize) {
+      const records = rows.records(from, Math.min(from + batchSize, end));
       row += records.length;
-      yield { records, firstRow: start + offset, cursor: { row, rowGroup: group } satisfies ParquetCursor };
+      yield { records, firstRow: from, cursor: { row, rowGroup: group } satisfies ParquetCursor };
     }
-  }
-}
-
-interface Decoding {
-  columns: string[] | undefined;
-  parsers: Partial<ParquetParsers>;
-}
-
-/** Decodes rows [start, end) of one row group as objects. */
-async function decodeRows(file: ParquetFile, decoding: Decoding, start: number, end: number, group: number): Promise<Row[]> {
-  try {
-    return await parquetReadObjects({
-      file: file.buffer,
-      metadata: file.metadata,
-      ...decoding,
-      rowStart: start,
-      rowEnd: end,
-      compressors,
-    });
-  } catch (error) {
-    throw notReadable(file.path, error, `, row group ${group}`);
   }
 }
 

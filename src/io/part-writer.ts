@@ -1,7 +1,8 @@
 import { mkdir, open, rename, stat, truncate, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
-import { fileSha256 } from "./file-sha256.js";
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { IoError } from "./io-error.js";
 import { restorePartial } from "./part-file.js";
 
@@ -25,18 +26,39 @@ export interface FinishedPart {
  * Appends text to a part file that is named `<part>.partial` until finish()
  * renames it, so a reader never sees half a part. Text is buffered and
  * written in ~1 MiB chunks; sync() makes it durable.
+ *
+ * Writing overlaps the caller's work: a chunk is written while the next one
+ * fills (append waits only for the chunk before), and after each write the
+ * file is datasynced in the background, so the fsync of a commit finds
+ * little left to do instead of stalling the shard on all of it.
  */
 export class PartWriter {
-  private pending: string[] = [];
-  private pendingLength = 0;
+  /** Text appended since the last flush, as UTF-8. */
+  private buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+  private used = 0;
   private closed = false;
-  /** Bytes written to the file so far (not counting `pending`). */
+  /** Bytes handed to the file so far (written, or queued in `writes`). */
   private written: number;
+  /** The queued writes, each after the one before; rejected after a failure. */
+  private writes: Promise<void> = Promise.resolve();
+  /** A datasync running in the background, if any. */
+  private background: Promise<void> | null = null;
+  /** What a background datasync failed with, reported by the next sync(). */
+  private backgroundError: unknown = null;
+  /** On resume: hashing the committed bytes, in the background. */
+  private prefix: Promise<void> | null = null;
+  /** Bytes queued while `prefix` runs, hashed after it in order. */
+  private unhashed: Buffer[] = [];
 
+  /**
+   * @param hash SHA-256 of the file's first `written` bytes, continued with
+   * every byte queued, so finish() need not read the part back.
+   */
   private constructor(
     private readonly paths: PartPaths,
     private readonly handle: FileHandle,
     written: number,
+    private readonly hash: Hash,
   ) {
     this.written = written;
   }
@@ -48,7 +70,7 @@ export class PartWriter {
    */
   static async open(paths: PartPaths, committedBytes: number | null): Promise<PartWriter> {
     await mkdir(path.dirname(paths.partial), { recursive: true });
-    if (!committedBytes) return new PartWriter(paths, await open(paths.partial, "w"), 0);
+    if (!committedBytes) return new PartWriter(paths, await open(paths.partial, "w"), 0, createHash("sha256"));
 
     await restorePartial(paths);
     const size = await sizeOf(paths.partial);
@@ -59,22 +81,56 @@ export class PartWriter {
       );
     }
     await truncate(paths.partial, committedBytes);
-    return new PartWriter(paths, await open(paths.partial, "r+"), committedBytes);
+    const writer = new PartWriter(paths, await open(paths.partial, "r+"), committedBytes, createHash("sha256"));
+    writer.hashPrefix(committedBytes);
+    return writer;
   }
 
-  /** Queues text to append; writes out when more than ~1 MiB is waiting. */
+  /** Queues text to append; writes out when ~1 MiB is waiting. */
   async append(text: string): Promise<void> {
     if (text.length === 0) return;
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= FLUSH_BYTES) await this.flush();
+    const before = this.makeRoom(text);
+    if (before === null) this.used += this.buffer.write(text, this.used);
+    else {
+      if (Buffer.byteLength(text) > this.buffer.length) this.enqueue(Buffer.from(text, "utf8"));
+      else this.used += this.buffer.write(text, this.used);
+      await before;
+    }
   }
 
-  /** Writes and fsyncs everything appended; returns the file's length. */
+  /**
+   * Queues each text followed by "\n". Copying line by line keeps the
+   * caller's strings short-lived: no batch-sized string is ever built.
+   */
+  async appendLines(lines: readonly string[]): Promise<void> {
+    let before: Promise<void> | null = null;
+    for (const line of lines) {
+      if (line.length * 3 + 1 > this.buffer.length - this.used) {
+        // Chained writes: waiting for the latest covers every earlier one.
+        before = this.makeRoom(line, 1) ?? before;
+        if (Buffer.byteLength(line) + 1 > this.buffer.length - this.used) {
+          this.enqueue(Buffer.from(`${line}\n`, "utf8"));
+          continue;
+        }
+      }
+      this.used += this.buffer.write(line, this.used);
+      this.buffer[this.used++] = 0x0a;
+    }
+    if (before !== null) await before;
+  }
+
+  /**
+   * Writes and fsyncs everything appended before the call; returns the
+   * file's length at the call.
+   */
   async sync(): Promise<number> {
-    await this.flush();
+    this.flush();
+    const bytes = this.written;
+    await this.writes;
+    await this.background;
+    if (this.backgroundError !== null) throw this.backgroundError;
     await this.handle.sync();
-    return this.written;
+    return bytes;
   }
 
   /** Syncs, closes and renames the part to its final name. */
@@ -83,27 +139,89 @@ export class PartWriter {
     await this.close();
     await rename(this.paths.partial, this.paths.final);
     await syncDirectory(path.dirname(this.paths.final));
-    return { path: this.paths.final, bytes, sha256: await fileSha256(this.paths.final) };
+    await this.prefix;
+    return { path: this.paths.final, bytes, sha256: this.hash.digest("hex") };
   }
 
   /** Closes the file without finishing; unsynced text may be lost. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.prefix?.catch(() => undefined);
+    await this.writes.catch(() => undefined);
+    await this.background;
     await this.handle.close();
   }
 
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(""), "utf8");
-    this.pending = [];
-    this.pendingLength = 0;
+  /**
+   * Flushes when `text` (plus `extra` bytes) might not fit in the buffer;
+   * returns the write queued before, for the caller to wait on, or null.
+   */
+  private makeRoom(text: string, extra = 0): Promise<void> | null {
+    const room = this.buffer.length - this.used;
+    if (text.length * 3 + extra <= room) return null;
+    if (Buffer.byteLength(text) + extra <= room) return null;
+    const before = this.writes;
+    this.flush();
+    return before;
+  }
+
+  /** Queues the buffered text as one write at the end of the file. */
+  private flush(): void {
+    if (this.used === 0) return;
+    const bytes = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+    this.used = 0;
+    this.enqueue(bytes);
+  }
+
+  /** Queues `bytes` as a write at the end of the file. */
+  private enqueue(bytes: Buffer): void {
+    const offset = this.written;
+    this.written += bytes.length;
+    if (this.prefix) this.unhashed.push(bytes);
+    else this.hash.update(bytes);
+    this.writes = this.writes.then(() => this.writeAt(bytes, offset));
+    // Whoever awaits `writes` next sees a failure; this only keeps it from
+    // counting as unhandled in between.
+    this.writes.catch(() => undefined);
+  }
+
+  /**
+   * Hashes the committed bytes [0, length) of a resumed part while the
+   * shard goes on, then the bytes queued meanwhile; finish() waits for it.
+   */
+  private hashPrefix(length: number): void {
+    this.prefix = (async () => {
+      for await (const chunk of createReadStream(this.paths.partial, { start: 0, end: length - 1 })) {
+        this.hash.update(chunk as Buffer);
+      }
+      for (const bytes of this.unhashed) this.hash.update(bytes);
+      this.unhashed = [];
+      this.prefix = null;
+    })();
+    this.prefix.catch(() => undefined);
+  }
+
+  private async writeAt(bytes: Buffer, offset: number): Promise<void> {
     let done = 0;
     while (done < bytes.length) {
-      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, this.written + done);
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
       done += bytesWritten;
     }
-    this.written += bytes.length;
+    this.syncInBackground();
+  }
+
+  private syncInBackground(): void {
+    if (this.background || this.closed) return;
+    this.background = this.handle
+      .datasync()
+      .catch((error: unknown) => {
+        this.backgroundError ??= error;
+      })
+      .finally(() => {
+        this.background = null;
+      });
   }
 }
 

@@ -8,6 +8,12 @@ export interface RecordEncoder {
    * records[0] in the part, for error messages.
    */
   encode(records: Row[], firstRow: number): string;
+  /**
+   * Optional: the text of each record without its "\n", for formats
+   * whose part is just one line per record (NDJSON). Sinks prefer it: no
+   * batch-sized string is built.
+   */
+  lines?(records: Row[], firstRow: number): string[];
   /** JSON the encoder needs back on resume (CSV: the columns it wrote). */
   state(): Record<string, unknown>;
 }

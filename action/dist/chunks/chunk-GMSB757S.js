@@ -741,6 +741,11 @@ var InterruptedError = class extends Error {
     this.signal = signal;
   }
 };
+function describeCause(cause) {
+  const code = cause.code;
+  if (code !== "ENOSPC" && code !== "EDQUOT") return cause.message;
+  return `${cause.message} (the disk is full; free space, then run again to resume from the last checkpoint)`;
+}
 function toError(thrown) {
   if (thrown instanceof Error) return thrown;
   return new Error(typeof thrown === "string" ? thrown : JSON.stringify(thrown));
@@ -2080,6 +2085,7 @@ export {
   NonRetryableError,
   StageError,
   InterruptedError,
+  describeCause,
   toError,
   CheckDefinitionError,
   rowCount,
