@@ -3,9 +3,12 @@
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
+let writes = 0;
+
 /** Atomically replaces `file` with `content` (UTF-8 for strings). */
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  // Unique per call: two writes of one file may overlap (stages run concurrently).
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++writes}.tmp`);
   const handle = await open(temp, "w");
   try {
     await handle.writeFile(content);

@@ -6,8 +6,8 @@ import type { ShardProgress } from "./run-shard.js";
 
 export interface Progress {
   update(progress: ShardProgress): void;
-  /** Ends the display of the current stage. */
-  stop(): void;
+  /** Ends the display of one stage (others may still run), or of all. */
+  stop(stage?: string): void;
 }
 
 interface ShardView {
@@ -59,8 +59,8 @@ function makeLines(logger: Logger, intervalMs: number): Progress {
       lastPrint = Date.now();
       for (const v of views.values()) logger.info(describe(v));
     },
-    stop() {
-      views.clear();
+    stop(stage) {
+      for (const id of views.keys()) if (!stage || id.startsWith(`${stage}#`)) views.delete(id);
     },
   };
 }
@@ -96,9 +96,10 @@ function makeBars(): Progress {
       entry.view.latest = progress;
       entry.bar.update(progress.rowsIn, { speed: Math.round(rate(entry.view)).toLocaleString("en-US") });
     },
-    stop() {
-      bars.stop();
-      views.clear();
+    stop(stage) {
+      // A finished stage's bars stay on screen; the display ends when no stage runs.
+      for (const id of views.keys()) if (!stage || id.startsWith(`${stage}#`)) views.delete(id);
+      if (views.size === 0) bars.stop();
     },
   };
 }

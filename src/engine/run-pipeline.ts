@@ -83,32 +83,63 @@ async function runLocked(options: RunPipelineOptions, paths: PipelinePaths): Pro
   const started = Date.now();
   logger.info(`pipeline ${pipeline.name}: run ${record.runId}, stages ${order.map((s) => s.id).join(" → ")}`);
 
-  let outcome: RunOutcome = { record };
-  for (const stage of order) {
-    if (options.stage && stage.id !== options.stage) continue;
-    const stageRecord = record.stages.find((s) => s.id === stage.id)!;
-    if (stageRecord.status === "succeeded" && !options.stage) {
-      logger.info(`stage ${stage.id}: already finished in run ${record.runId}; not running it again`);
-      continue;
-    }
-    const blocker = blockingUpstream(record, stage);
-    if (blocker) {
-      if (options.stage) throw new UsageError(`--stage ${stage.id}: upstream stage ${blocker} has not finished in run ${record.runId}`);
-      stageRecord.status = "skipped";
-      continue;
-    }
-    if (options.stage && stageRecord.status === "succeeded") await forgetStage(paths, record, stage, logger);
+  const outcome: RunOutcome = { record };
+  const selected = options.stage ? order.filter((s) => s.id === options.stage) : order;
+  const waiting = new Map(selected.map((s) => [s.id, s]));
+  const running = new Map<string, Promise<void>>();
+  const statusOf = (id: string) => record.stages.find((s) => s.id === id)!.status;
 
-    const stop = await runOneStage(options, paths, record, stage, stageRecord);
-    await writeRunRecord(paths.runRecord(record.runId), record);
-    if (stop) {
-      outcome = { record, interruptedBy: stop.interruptedBy };
-      break;
+  // Stages start as soon as everything they need has succeeded, so stages
+  // that do not depend on each other run at the same time.
+  for (;;) {
+    for (const stage of waiting.values()) {
+      const stageRecord = record.stages.find((s) => s.id === stage.id)!;
+      if (stageRecord.status === "succeeded" && !options.stage) {
+        logger.info(`stage ${stage.id}: already finished in run ${record.runId}; not running it again`);
+        waiting.delete(stage.id);
+        continue;
+      }
+      // After an interruption nothing new starts; the next run resumes.
+      if (outcome.interruptedBy) continue;
+      const needs = stage.needs.map(statusOf);
+      if (options.stage && needs.some((status) => status !== "succeeded")) {
+        throw new UsageError(`--stage ${stage.id}: upstream stage ${blockingUpstream(record, stage)} has not finished in run ${record.runId}`);
+      }
+      if (needs.some((status) => status === "failed" || status === "gated" || status === "skipped")) {
+        stageRecord.status = "skipped";
+        waiting.delete(stage.id);
+        continue;
+      }
+      if (needs.some((status) => status !== "succeeded")) continue;
+      waiting.delete(stage.id);
+      running.set(stage.id, startStage(options, paths, record, stage, stageRecord, outcome).finally(() => running.delete(stage.id)));
     }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  // Stages still waiting were held back by an interruption.
+  for (const stage of waiting.values()) {
+    const stageRecord = record.stages.find((s) => s.id === stage.id)!;
+    if (stageRecord.status !== "succeeded") stageRecord.status = "pending";
   }
 
   if (!options.shard) await finishRun(options, paths, record, outcome, started);
   return outcome;
+}
+
+/** Runs one stage and records how it ended; an interruption stops the run. */
+async function startStage(
+  options: RunPipelineOptions,
+  paths: PipelinePaths,
+  record: RunRecord,
+  stage: Stage,
+  stageRecord: StageRecord,
+  outcome: RunOutcome,
+): Promise<void> {
+  if (options.stage && stageRecord.status === "succeeded") await forgetStage(paths, record, stage, options.logger);
+  const stop = await runOneStage(options, paths, record, stage, stageRecord);
+  await writeRunRecord(paths.runRecord(record.runId), record);
+  if (stop?.interruptedBy) outcome.interruptedBy = stop.interruptedBy;
 }
 
 /** Resumes the unfinished run, or starts a new one. */
@@ -119,6 +150,8 @@ async function openRun(options: RunPipelineOptions, paths: PipelinePaths, order:
     const record = current?.runId ? await readRunRecord(paths.runRecord(current.runId)) : null;
     if (record && record.status !== "succeeded") {
       logger.info(`pipeline ${pipeline.name}: resuming unfinished run ${record.runId} (started ${record.startedAt}; --fresh starts over)`);
+      // Unfinished stages run again (resuming from their checkpoints).
+      for (const stage of record.stages) if (stage.status !== "succeeded") stage.status = "pending";
       record.status = "running";
       record.finishedAt = null;
       return record;
@@ -183,7 +216,7 @@ async function runOneStage(
   try {
     results = await runStageShards(stageOptions);
   } catch (thrown) {
-    options.progress.stop();
+    options.progress.stop(stage.id);
     stageRecord.durationMs = Date.now() - started;
     if (thrown instanceof InterruptedError) {
       stageRecord.status = "interrupted";
@@ -199,7 +232,7 @@ async function runOneStage(
     await alertStageFailure(options, paths, record, stage, error);
     return {};
   } finally {
-    options.progress.stop();
+    options.progress.stop(stage.id);
   }
 
   Object.assign(stageRecord, {

@@ -37,6 +37,7 @@ describe("bulkhead run on a small pipeline", () => {
   let env: Record<string, string>;
   let summary: Summary;
   let code: number | null;
+  let stderr: string;
 
   beforeAll(async () => {
     dir = makeTempDir();
@@ -44,7 +45,20 @@ describe("bulkhead run on a small pipeline", () => {
     env = { NUMBERS_INPUT: path.join(dir, "numbers.ndjson"), NUMBERS_DB: path.join(dir, "out.sqlite") };
     const result = await runCli(["run", PIPELINE, "--state-dir", path.join(dir, "state"), "--json"], { env, cwd: dir });
     code = result.code;
+    stderr = result.stderr;
     summary = JSON.parse(result.stdout) as Summary;
+  });
+
+  it("runs stages that do not depend on each other at the same time", () => {
+    // index and totals both need only load: both start before either ends.
+    const at = (line: string) => {
+      const index = stderr.indexOf(line);
+      expect(index, line).toBeGreaterThanOrEqual(0);
+      return index;
+    };
+    const bothStarted = Math.max(at("stage index: started"), at("stage totals: started"));
+    expect(bothStarted).toBeLessThan(Math.min(at("stage index: finished"), at("stage totals: finished")));
+    expect(at("stage load: finished")).toBeLessThan(Math.min(at("stage index: started"), at("stage totals: started")));
   });
 
   it("exits 0 and reports every stage as succeeded with exact counts", () => {
