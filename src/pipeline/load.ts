@@ -36,7 +36,7 @@ export async function loadPipeline(file: string): Promise<Pipeline> {
     alias: { bulkhead: override ?? ownEntry() },
     tryNative: false,
     moduleCache: true,
-    fsCache: false,
+    fsCache: true,
   });
   let module: { default?: unknown };
   try {
