@@ -3,6 +3,7 @@
 import * as core from "@actions/core";
 import { z } from "zod";
 import { makeRedactor, type Redactor } from "../../alert/redact.js";
+import { secretsFromEnv } from "../../cli/secrets.js";
 import type { Logger } from "../../pipeline/types.js";
 
 const booleanInput = z
@@ -93,7 +94,9 @@ export function makeActionLogger(redact: Redactor): Logger {
 /** Reads inputs and environment; registers secrets before anything is logged. */
 export function makeActionContext(env: NodeJS.ProcessEnv = process.env): ActionContext {
   const inputs = readInputs();
-  const secrets = [inputs.githubToken, inputs.slackWebhookUrl, env.ACTIONS_RUNTIME_TOKEN ?? ""].filter(Boolean);
+  // Also the values of the variables a workflow names in BULKHEAD_SECRETS,
+  // as the local CLI does (secretsFromEnv adds SLACK_WEBHOOK_URL too).
+  const secrets = [inputs.githubToken, inputs.slackWebhookUrl, env.ACTIONS_RUNTIME_TOKEN ?? "", ...secretsFromEnv(env)].filter(Boolean);
   for (const secret of secrets) core.setSecret(secret);
   const redact = makeRedactor(secrets);
 
