@@ -37,6 +37,8 @@ export const checkpointSchema = z.strictObject({
   aggregate: z.record(z.string(), z.unknown()).nullable(),
   /** Where this shard resumed from in its latest attempt, if it resumed. */
   resumedFrom: z.strictObject({ row: z.int().min(0) }).nullable(),
+  /** What the checkpoint was computed from (checks, input version). */
+  basis: z.strictObject({ checks: z.string(), input: z.string().nullable() }).optional(),
   /** True once the shard finished and its part is in place. */
   done: z.boolean(),
   outputs: z.array(

@@ -263,7 +263,7 @@ async function runOneStage(
       kind: "gate",
       stage: stage.id,
       gate: report,
-      nextStep: `Read ${files.markdown}, fix the data or the check, then run: npx bulkhead run ${options.pipelineFile}`,
+      nextStep: `Read ${files.markdown}, fix the data or the check, then run: npx bulkhead run ${options.pipelineFile} (shards whose input or checks changed are read again; --fresh starts the whole run over)`,
     });
     return {};
   }

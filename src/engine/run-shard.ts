@@ -21,6 +21,7 @@ import {
 } from "../pipeline/types.js";
 import { makeStats, restoreStats } from "../validate/index.js";
 import { QuarantineWriter } from "./quarantine.js";
+import { type ShardBasis, basisChange, shardBasis } from "./shard-basis.js";
 import { applyTransform, validateRecords } from "./records.js";
 import { readAll } from "./read-all.js";
 
@@ -87,9 +88,22 @@ export async function runShard(options: RunShardOptions): Promise<ShardResult> {
   const where = `stage ${stage.id} shard ${formatShard(shard)}`;
   const key = { pipeline: pipeline.name, runId, stage: stage.id, shard };
 
+  const ioContext: IoContext = {
+    shard,
+    batchSize: stage.batchSize,
+    baseDir: options.baseDir,
+    resolveDataset: options.resolveDataset,
+    signal: options.signal,
+  };
+  const basis = await shardBasis(stage, ioContext);
   const loaded = await store.load(key);
   for (const warning of loaded?.warnings ?? []) logger.warn(`${where}: ${warning}`);
-  const previous = loaded?.checkpoint ?? null;
+  let previous = loaded?.checkpoint ?? null;
+  const changed = previous ? basisChange(previous.basis, basis) : null;
+  if (changed) {
+    logger.warn(`${where}: ${changed} since its checkpoint (row ${(previous?.cursor?.row ?? 0).toLocaleString("en-US")}); starting the shard over so every record is judged the same way`);
+    previous = null;
+  }
   if (previous?.done) {
     logger.info(`${where}: already finished in an earlier attempt (${previous.counts.rowsOut.toLocaleString("en-US")} rows out); not running it again`);
     return resultOf(previous, true);
@@ -99,13 +113,6 @@ export async function runShard(options: RunShardOptions): Promise<ShardResult> {
     logger.info(`${where}: resuming at row ${resumeRow.toLocaleString("en-US")}`);
   }
 
-  const ioContext: IoContext = {
-    shard,
-    batchSize: stage.batchSize,
-    baseDir: options.baseDir,
-    resolveDataset: options.resolveDataset,
-    signal: options.signal,
-  };
   const sinkContext: SinkContext = { ...ioContext, stageId: stage.id, dataDir: shardDataDir(options.dataDir, shard) };
   const writer = await stage.output.open(sinkContext, previous?.sink ?? null);
   const quarantine = await QuarantineWriter.open(
@@ -113,7 +120,10 @@ export async function runShard(options: RunShardOptions): Promise<ShardResult> {
     previous?.quarantine ?? { bytes: 0, rows: 0 },
   );
 
-  const run = new ShardRun(options, writer, quarantine, previous);
+  // Sequence numbers keep growing even when a checkpoint is set aside, so
+  // the newest file is always the one saved last.
+  const nextSeq = (loaded?.checkpoint.seq ?? -1) + 1;
+  const run = new ShardRun(options, writer, quarantine, previous, basis, nextSeq);
   try {
     return await run.execute(ioContext);
   } catch (error) {
@@ -161,13 +171,15 @@ class ShardRun {
     private readonly writer: SinkWriter,
     private readonly quarantine: QuarantineWriter,
     previous: Checkpoint | null,
+    private readonly basis: ShardBasis,
+    nextSeq: number,
   ) {
     const { stage } = options;
     this.stats = previous ? restoreStats(stage.checks, previous.stats) : makeStats(stage.checks);
     this.counts = previous ? { ...previous.counts } : { rowsIn: 0, rowsOut: 0, rowsInvalid: 0 };
     this.groups = new Map(Object.entries(previous?.aggregate ?? {}));
     this.cursor = previous?.cursor ?? null;
-    this.seq = previous ? previous.seq + 1 : 0;
+    this.seq = nextSeq;
     this.resumedFrom = previous?.cursor ? { row: previous.cursor.row } : null;
     this.rowsAtLastSave = this.cursor?.row ?? 0;
     this.batchStartRow = this.cursor?.row ?? 0;
@@ -333,6 +345,7 @@ class ShardRun {
       stats: this.stats.state(),
       aggregate: stage.aggregate ? Object.fromEntries(this.groups) : null,
       resumedFrom: this.resumedFrom,
+      basis: this.basis,
       done,
       outputs,
     };

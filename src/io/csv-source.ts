@@ -3,6 +3,7 @@ import { batchSizeOf } from "./batch-size.js";
 import { checkCsvColumns, zipRecord } from "./csv-header.js";
 import { readCsvHeader, readCsvRecords, type CsvDialect, type CsvRecord } from "./csv-records.js";
 import { shortenRaw } from "./json-record.js";
+import { fileVersion } from "./file-version.js";
 import { resolvePath } from "./resolve-path.js";
 
 /** Options of {@link csv}. */
@@ -54,6 +55,7 @@ export function csv(options: CsvOptions): Source {
   return {
     kind: "csv",
     description: `csv ${options.path}`,
+    inputVersion: (ctx) => fileVersion(resolvePath(ctx.baseDir, options.path)),
     read: (ctx, cursor) => readCsv(options, ctx, cursor as CsvCursor | null),
   };
 }

@@ -28,6 +28,8 @@ export function dataset(stageId: string): Source {
   return {
     kind: "dataset",
     description: `dataset ${stageId}`,
+    // The upstream parts' checksums: a re-run upstream stage is new input.
+    inputVersion: async (ctx) => ctx.resolveDataset(stageId).parts.map((part) => part.sha256.slice(0, 16)).join(","),
     async countRows(ctx) {
       const range = shardRange(totalRows(ctx.resolveDataset(stageId)), ctx.shard);
       return range.end - range.start;

@@ -5,6 +5,7 @@ import { batchSizeOf } from "./batch-size.js";
 import { IoError, describeError } from "./io-error.js";
 import { readJsonLinesBatch, type LinePosition } from "./json-lines-batch.js";
 import { LineReader } from "./line-reader.js";
+import { fileVersion } from "./file-version.js";
 import { resolvePath } from "./resolve-path.js";
 import { shardRange } from "./shard-range.js";
 
@@ -32,6 +33,7 @@ export function ndjson(options: NdjsonOptions): Source {
   return {
     kind: "ndjson",
     description: `ndjson ${options.path}`,
+    inputVersion: (ctx) => fileVersion(resolvePath(ctx.baseDir, options.path)),
     read: (ctx, cursor) => readNdjson(options, ctx, cursor as NdjsonCursor | null),
   };
 }

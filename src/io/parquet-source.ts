@@ -4,6 +4,7 @@ import { IoError } from "./io-error.js";
 import { isoTimeParsers } from "./parquet-time.js";
 import { openParquetFile, type ParquetFile } from "./parquet-file.js";
 import { DecodedRows, type Decoding } from "./parquet-rows.js";
+import { fileVersion } from "./file-version.js";
 import { resolvePath } from "./resolve-path.js";
 import { shardRange } from "./shard-range.js";
 
@@ -40,6 +41,7 @@ export function parquet(options: ParquetOptions): Source {
   return {
     kind: "parquet",
     description: `parquet ${options.path}`,
+    inputVersion: (ctx) => fileVersion(resolvePath(ctx.baseDir, options.path)),
     async countRows(ctx) {
       const file = await openParquetFile(resolvePath(ctx.baseDir, options.path));
       const range = shardRange(file.rows, ctx.shard);

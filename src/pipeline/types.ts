@@ -68,6 +68,13 @@ export interface Source {
   readonly kind: string;
   /** Short human description, e.g. "parquet data/flights.parquet". */
   readonly description: string;
+  /**
+   * A short text that changes when the data changes (a file's size and
+   * modification time, an upstream dataset's checksums). A checkpoint made
+   * from other data is not resumed. Optional: without it, resumes trust
+   * the input to be the same.
+   */
+  inputVersion?(ctx: IoContext): Promise<string>;
   /** Records this shard will read in total, when cheap to know (progress %). */
   countRows?(ctx: IoContext): Promise<number | undefined>;
   /**

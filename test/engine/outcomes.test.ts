@@ -74,6 +74,28 @@ describe("exit codes and outcomes", () => {
     expect(readFileSync(path.join(reportDir, "gate-load.md"), "utf8")).toContain("❌");
   });
 
+  it("after a failed gate, re-reads a shard whose input changed instead of judging old rows again", async () => {
+    const { run, dir } = setup(400);
+    expect((await run({ NUMBERS_MIN_ROWS: "500" })).code).toBe(2);
+    writeNumbers(path.join(dir, "numbers.ndjson"), 600);
+    const fixed = await run({ NUMBERS_MIN_ROWS: "500" });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toMatch(/stage load shard 1\/2: its input changed since its checkpoint \(row [\d,]+\); starting the shard over/);
+    const load = JSON.parse(fixed.stdout).stages.find((s: { id: string }) => s.id === "load");
+    expect(load).toMatchObject({ status: "succeeded", rowsIn: 600, rowsOut: 600 });
+  });
+
+  it("after a failed gate, judges every row again when the checks changed", async () => {
+    const { run } = setup(400);
+    expect((await run({ NUMBERS_MIN_ROWS: "500" })).code).toBe(2);
+    const fixed = await run({ NUMBERS_MIN_ROWS: "300" });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toContain("the stage's checks changed since its checkpoint");
+    const load = JSON.parse(fixed.stdout).stages.find((s: { id: string }) => s.id === "load");
+    expect(load.checks.find((c: { name: string }) => c.name.startsWith("row count")).passed).toBe(true);
+    expect(load).toMatchObject({ rowsIn: 400, rowsOut: 400 });
+  });
+
   it("retries a failed shard from its checkpoint and counts every row once", async () => {
     const { run, dir } = setup(400);
     const result = await run({
