@@ -1,6 +1,7 @@
 // definePipeline: the one place a pipeline definition is checked. Every
 // problem is reported with its path (stages[1].shards), never just the first.
 import { z } from "zod";
+import { fieldsPresent } from "../validate/fields-present.js";
 import type { Check } from "../validate/types.js";
 import type { Row, Sink, Source } from "./types.js";
 import { DefinitionError } from "./errors.js";
@@ -208,7 +209,17 @@ export function definePipeline(input: PipelineInput): Pipeline {
     problems.push({ path: formatPath(problem.path), message: problem.message });
   }
   if (problems.length > 0 || !result.success) throw new DefinitionError(problems);
+  for (const stage of result.data.stages) addFieldsPresentCheck(stage);
   return result.data;
+}
+
+/** Adds the check that every field other checks read exists (see fields-present.ts). */
+function addFieldsPresentCheck(stage: Stage): void {
+  const fieldsOf = new Map<string, string[]>();
+  for (const check of stage.checks) {
+    for (const field of check.fields ?? []) fieldsOf.set(field, [...(fieldsOf.get(field) ?? []), check.name]);
+  }
+  if (fieldsOf.size > 0) stage.checks.push(fieldsPresent(fieldsOf));
 }
 
 /**

@@ -48,6 +48,7 @@ export function allowedValues(
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ values: 0, disallowed: 0, counts: {}, tracked: 0, ceiling: null }),
     add(state, records) {
       for (let i = 0; i < records.length; i++) {

@@ -79,6 +79,7 @@ export function freshness(field: string, options: FreshnessOptions): Check<Fresh
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({
       values: 0, unreadable: 0, oldest: null, newest: null, early: 0, late: 0,
       earliest: [], latest: [], unreadableExamples: [],

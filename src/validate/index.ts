@@ -14,6 +14,7 @@ export { type QuantileOptions, quantile } from "./quantile.js";
 export { type FreshnessOptions, type InstantInput, freshness } from "./freshness.js";
 export { type InvalidFractionOptions, invalidFraction } from "./invalid-fraction.js";
 export { type CustomCheckOptions, type CustomVerdict, custom } from "./custom.js";
+export { fieldsPresent } from "./fields-present.js";
 
 export { type Stats, makeStats, restoreStats } from "./stats.js";
 export { mergeStats } from "./merge-stats.js";

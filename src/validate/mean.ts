@@ -35,6 +35,7 @@ export function mean(field: string, options: MeanOptions): Check<MeanState> {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ values: 0, sum: 0, compensation: 0, nonNumeric: 0 }),
     add(state, records) {
       let { values, sum, compensation, nonNumeric } = state;

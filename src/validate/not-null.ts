@@ -21,6 +21,7 @@ export function notNull(field: string, options: CheckOptions = {}): Check<NotNul
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ rows: 0, nulls: 0 }),
     add(state, records) {
       let nulls = 0;

@@ -34,6 +34,7 @@ export function quantile(field: string, q: number, options: QuantileOptions): Ch
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ digest: emptyDigest(), nonNumeric: 0 }),
     add(state, records) {
       for (let i = 0; i < records.length; i++) {

@@ -64,6 +64,7 @@ export function range(field: string, options: RangeOptions): Check<RangeState> {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({
       values: 0, outside: 0, nonNumeric: 0, min: null, max: null,
       lowest: [], highest: [], nonNumericExamples: [],

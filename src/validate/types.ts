@@ -38,6 +38,8 @@ export interface GateContext {
 export interface Check<State = unknown> {
   readonly name: string;
   readonly severity: Severity;
+  /** Record fields the check reads; a field in no record at all fails the gate (a typo). */
+  readonly fields?: readonly string[];
   /** A fresh state; omit when the check needs only the counts. */
   initial?(): State;
   /** Folds a batch of output records into the state (may mutate it). */

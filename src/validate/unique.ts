@@ -58,6 +58,7 @@ export function unique(fields: string | string[], options: CheckOptions = {}): C
   return {
     name,
     severity,
+    fields: list,
     initial: () => ({ rows: 0, keys: [], pending: [], duplicates: [] }),
     add(state, records) {
       const { pending } = state;
