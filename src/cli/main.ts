@@ -1,5 +1,6 @@
 // The `bulkhead` command: run, status, check, outputs, workflow.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
@@ -178,7 +179,7 @@ async function checkCommand(file: string): Promise<number> {
   const { warnings } = generateWorkflow(pipeline, { pipelinePath: repoRelative(file) });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(
-    `${file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages (${pipeline.stages.map((s) => `${s.id}×${s.shards}`).join(", ")})\n`,
+    `${file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stage${pipeline.stages.length === 1 ? "" : "s"} (${pipeline.stages.map((s) => `${s.id}×${s.shards}`).join(", ")})\n`,
   );
   return EXIT.succeeded;
 }
@@ -212,6 +213,12 @@ async function workflowCommand(file: string, flags: { output?: string; actionRef
   return EXIT.succeeded;
 }
 
+/** The version in package.json, for --version. */
+function packageVersion(): string {
+  const file = fileURLToPath(new URL("../../package.json", import.meta.url));
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
 /** Workflows name the pipeline file relative to the repository root (the working directory). */
 function repoRelative(file: string): string {
   return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join("/");
@@ -220,6 +227,7 @@ function repoRelative(file: string): string {
 function makeProgram(setExit: (code: number) => void): Command {
   const program = new Command("bulkhead")
     .description("Staged, checkpointed, validated data pipelines, locally and on GitHub Actions")
+    .version(packageVersion(), "-V, --version")
     .exitOverride()
     .showHelpAfterError();
   const stateDir = new Option("--state-dir <dir>", "where runs, checkpoints and outputs live").default(DEFAULT_STATE_DIR);

@@ -101,7 +101,7 @@ async function runShardWithRetries(
 
   return pRetry(
     async (attempt) => {
-      if (attempt > 1) logger.info(`${where}: attempt ${attempt} of ${attempts}, resuming from its last checkpoint`);
+      if (attempt > 1) logger.info(`${where}: attempt ${attempt} of ${attempts}`);
       try {
         return useChild
           ? await runShardInChild({ ...options, shard, attempt })
@@ -149,10 +149,12 @@ function describeFailure(error: Error): string {
   return `: ${error.message}`;
 }
 
+/** Errors no retry can fix: marked so, or a missing input file. */
 function isNonRetryable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
     if (current instanceof NonRetryableError || current.name === "NonRetryableError") return true;
+    if ((current as NodeJS.ErrnoException).code === "ENOENT" || /\bENOENT\b/.test(current.message)) return true;
     current = current.cause;
   }
   return false;

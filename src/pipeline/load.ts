@@ -43,6 +43,10 @@ export async function loadPipeline(file: string): Promise<Pipeline> {
     module = (await jiti.import(pathToFileURL(absolute).href)) as { default?: unknown };
   } catch (error) {
     if (isDefinitionError(error)) throw new DefinitionError(error.problems, file);
+    // A file that does not parse is a bad definition too (exit 64), not a crash.
+    if (error instanceof Error && /SyntaxError|ParseError|ERR_UNKNOWN_FILE_EXTENSION/.test(`${error.name} ${error.message} ${(error as NodeJS.ErrnoException).code ?? ""}`)) {
+      throw new UsageError(`${file}: cannot load the pipeline file: ${error.message.split("\n")[0]}`);
+    }
     throw error;
   }
   const pipeline = module.default;

@@ -43,6 +43,11 @@ describe("exit codes and outcomes", () => {
     expect((await runCli(["run", PIPELINE, "--no-such-flag"])).code).toBe(64);
     expect((await runCli(["run", PIPELINE, "--shard", "3/2", "--stage", "load"])).code).toBe(64);
     expect((await runCli(["run", "missing.ts"])).code).toBe(64);
+    const notAPipeline = await runCli(["check", "README.md"]);
+    expect(notAPipeline.code).toBe(64);
+    expect(notAPipeline.stderr).toContain("README.md: cannot load the pipeline file:");
+    const version = await runCli(["--version"]);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   });
 
   it("`check` accepts a valid definition without running it", async () => {
@@ -122,6 +127,28 @@ describe("exit codes and outcomes", () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: "failure", pipeline: "numbers", stage: "load", shard: "1/1", attempt: 1 });
     expect(alerts[0].error).toContain("fatal: schema drift");
+  });
+
+  it("fails at once, without retries, when an input file is missing", async () => {
+    const { run } = setup(10);
+    const result = await run({ NUMBERS_INPUT: "/nonexistent/numbers.ndjson", NUMBERS_SHARDS: "1" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("/nonexistent/numbers.ndjson");
+    expect(result.stderr).not.toContain("retrying");
+  });
+
+  it("keeps running when whoever reads its output goes away (EPIPE)", async () => {
+    const { dir, env, stateDir } = setup(300);
+    const child = spawnCli(["run", PIPELINE, "--state-dir", stateDir], { env, cwd: dir });
+    // Like `bulkhead run … 2>&1 | head -1`: read one chunk, then close the pipes.
+    await new Promise((resolve) => child.stderr!.once("data", resolve));
+    child.stderr!.destroy();
+    child.stdout!.destroy();
+    const result = await child.result;
+    expect(result.code).toBe(0);
+    const runs = readdirSync(path.join(stateDir, "pipelines/numbers/runs"));
+    const record = JSON.parse(readFileSync(path.join(stateDir, "pipelines/numbers/runs", runs[0], "run.json"), "utf8"));
+    expect(record.status).toBe("succeeded");
   });
 
   it("stops on SIGINT with exit 130 after a checkpoint, and the next run finishes", async () => {

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { definePipeline } from "../../src/pipeline/define.js";
 import type { Sink, Source } from "../../src/pipeline/types.js";
 import { evaluateGate, makeStats, mean, range, rowCount } from "../../src/validate/index.js";
+import type { Check } from "../../src/validate/types.js";
 
 const source: Source = { kind: "test", description: "test", async *read() {} };
 const sink: Sink = { kind: "test", description: "test", open: async () => { throw new Error("unused"); }, publish: async () => [] };
 
-function gateOf(checks: ReturnType<typeof range>[], records: Record<string, unknown>[]) {
+function gateOf(checks: Check[], records: Record<string, unknown>[]) {
   const pipeline = definePipeline({ name: "p", stages: [{ id: "s", source, output: sink, checks }] });
   const stage = pipeline.stages[0];
   const stats = makeStats(stage.checks);
