@@ -1,5 +1,6 @@
 // One run of a pipeline per state directory at a time. The lock file names
 // its holder; a lock whose process is gone is taken over, with a warning.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
@@ -68,8 +69,22 @@ function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true;
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(holder.pid);
+}
+
+/**
+ * A killed process stays in the process table as a zombie until its parent
+ * collects it; signal 0 still reaches it. On Linux /proc tells them apart.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (command) state …"; the command may contain spaces and parentheses.
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
