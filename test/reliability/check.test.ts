@@ -23,6 +23,6 @@ describe("bulkhead check", () => {
     expect(result.stderr).toBe(
       "warning: stage load has 300 shards; a GitHub matrix starts at most 256 jobs, so the plan groups them into 150 jobs of up to 2 shards, run one after another within the stage's 60-minute timeout\n",
     );
-    expect(result.stdout).toContain("pipeline reliability is valid: 1 stages (load×300)");
+    expect(result.stdout).toContain("pipeline reliability is valid: 1 stage (load×300)");
   });
 });
