@@ -7,6 +7,7 @@ import {
   allowedValues,
   custom,
   evaluateGate,
+  fieldsPresent,
   freshness,
   invalidFraction,
   makeStats,
@@ -21,7 +22,7 @@ import {
   rowCount,
   unique,
   writeGateReport
-} from "./chunks/chunk-GMSB757S.js";
+} from "./chunks/chunk-K2ATZRCX.js";
 import {
   IoError,
   MANIFEST_FILE,
@@ -152,7 +153,15 @@ function definePipeline(input) {
     problems.push({ path: formatPath(problem.path), message: problem.message });
   }
   if (problems.length > 0 || !result.success) throw new DefinitionError(problems);
+  for (const stage of result.data.stages) addFieldsPresentCheck(stage);
   return result.data;
+}
+function addFieldsPresentCheck(stage) {
+  const fieldsOf = /* @__PURE__ */ new Map();
+  for (const check of stage.checks) {
+    for (const field of check.fields ?? []) fieldsOf.set(field, [...fieldsOf.get(field) ?? [], check.name]);
+  }
+  if (fieldsOf.size > 0) stage.checks.push(fieldsPresent(fieldsOf));
 }
 function defineStage(stage) {
   return stage;
@@ -1873,6 +1882,29 @@ function shortenRaw(text) {
   return text.length <= 1e3 ? text : text.slice(0, 999) + "\u2026";
 }
 
+// src/io/file-version.ts
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+var SAMPLE = 64 * 1024;
+async function fileVersion(file) {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const hash = createHash("sha256");
+    const head = Buffer.alloc(Math.min(SAMPLE, size));
+    await handle.read(head, 0, head.length, 0);
+    hash.update(head);
+    if (size > SAMPLE) {
+      const tail = Buffer.alloc(Math.min(SAMPLE, size - SAMPLE));
+      await handle.read(tail, 0, tail.length, size - tail.length);
+      hash.update(tail);
+    }
+    return `${size}:${hash.digest("hex").slice(0, 16)}`;
+  } finally {
+    await handle.close();
+  }
+}
+
 // src/io/resolve-path.ts
 import path from "node:path";
 function resolvePath(baseDir, file) {
@@ -1884,6 +1916,7 @@ function csv(options) {
   return {
     kind: "csv",
     description: `csv ${options.path}`,
+    inputVersion: (ctx) => fileVersion(resolvePath(ctx.baseDir, options.path)),
     read: (ctx, cursor) => readCsv(options, ctx, cursor)
   };
 }
@@ -2003,7 +2036,7 @@ function addLine(batch, line, sourceRow, label) {
 }
 
 // src/io/line-reader.ts
-import { open } from "node:fs/promises";
+import { open as open2 } from "node:fs/promises";
 var NEWLINE2 = 10;
 var CHUNK_BYTES = 256 * 1024;
 var LineReader = class _LineReader {
@@ -2022,7 +2055,7 @@ var LineReader = class _LineReader {
   endOfFile = false;
   /** Opens `file` positioned at `startByte`, which begins line `startLine`. */
   static async open(file, startByte = 0, startLine = 1) {
-    return new _LineReader(await open(file, "r"), startByte, startLine);
+    return new _LineReader(await open2(file, "r"), startByte, startLine);
   }
   /** The next line, or null after the last one. `decode: false` skips text. */
   async next(decode2 = true) {
@@ -2086,6 +2119,7 @@ function ndjson(options) {
   return {
     kind: "ndjson",
     description: `ndjson ${options.path}`,
+    inputVersion: (ctx) => fileVersion(resolvePath(ctx.baseDir, options.path)),
     read: (ctx, cursor) => readNdjson(options, ctx, cursor)
   };
 }
@@ -10823,6 +10857,7 @@ function parquet(options) {
   return {
     kind: "parquet",
     description: `parquet ${options.path}`,
+    inputVersion: (ctx) => fileVersion(resolvePath(ctx.baseDir, options.path)),
     async countRows(ctx) {
       const file = await openParquetFile(resolvePath(ctx.baseDir, options.path));
       const range2 = shardRange(file.rows, ctx.shard);
@@ -10969,6 +11004,8 @@ function dataset(stageId) {
   return {
     kind: "dataset",
     description: `dataset ${stageId}`,
+    // The upstream parts' checksums: a re-run upstream stage is new input.
+    inputVersion: async (ctx) => ctx.resolveDataset(stageId).parts.map((part) => part.sha256.slice(0, 16)).join(","),
     async countRows(ctx) {
       const range2 = shardRange(totalRows(ctx.resolveDataset(stageId)), ctx.shard);
       return range2.end - range2.start;
@@ -11373,9 +11410,9 @@ async function exists(file) {
 }
 
 // src/io/part-writer.ts
-import { mkdir, open as open2, rename as rename2, stat as stat4, truncate } from "node:fs/promises";
+import { mkdir, open as open3, rename as rename2, stat as stat4, truncate } from "node:fs/promises";
 import path5 from "node:path";
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 var FLUSH_BYTES = 1024 * 1024;
 var PartWriter = class _PartWriter {
@@ -11415,7 +11452,7 @@ var PartWriter = class _PartWriter {
    */
   static async open(paths, committedBytes) {
     await mkdir(path5.dirname(paths.partial), { recursive: true });
-    if (!committedBytes) return new _PartWriter(paths, await open2(paths.partial, "w"), 0, createHash("sha256"));
+    if (!committedBytes) return new _PartWriter(paths, await open3(paths.partial, "w"), 0, createHash2("sha256"));
     await restorePartial(paths);
     const size = await sizeOf(paths.partial);
     if (size < committedBytes) {
@@ -11425,7 +11462,7 @@ var PartWriter = class _PartWriter {
       );
     }
     await truncate(paths.partial, committedBytes);
-    const writer = new _PartWriter(paths, await open2(paths.partial, "r+"), committedBytes, createHash("sha256"));
+    const writer = new _PartWriter(paths, await open3(paths.partial, "r+"), committedBytes, createHash2("sha256"));
     writer.hashPrefix(committedBytes);
     return writer;
   }
@@ -11561,7 +11598,7 @@ async function sizeOf(file) {
 }
 async function syncDirectory(dir) {
   try {
-    const handle = await open2(dir, "r");
+    const handle = await open3(dir, "r");
     try {
       await handle.sync();
     } finally {
@@ -11627,10 +11664,10 @@ async function removeStaleParts(dataDir, files, extension) {
 import { mkdir as mkdir2, rename as rename3, rm as rm2, stat as stat5 } from "node:fs/promises";
 
 // src/io/file-sha256.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
 async function fileSha256(file) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   for await (const chunk of createReadStream4(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -11893,6 +11930,7 @@ export {
   definePipeline,
   defineStage,
   evaluateGate,
+  fieldsPresent,
   freshness,
   generator,
   invalidFraction,

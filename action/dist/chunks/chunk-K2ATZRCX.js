@@ -946,6 +946,7 @@ function notNull(field, options = {}) {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ rows: 0, nulls: 0 }),
     add(state, records) {
       let nulls = 0;
@@ -1059,6 +1060,7 @@ function unique(fields, options = {}) {
   return {
     name,
     severity,
+    fields: list,
     initial: () => ({ rows: 0, keys: [], pending: [], duplicates: [] }),
     add(state, records) {
       const { pending } = state;
@@ -1189,6 +1191,7 @@ function allowedValues(field, values, options = {}) {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ values: 0, disallowed: 0, counts: {}, tracked: 0, ceiling: null }),
     add(state, records) {
       for (let i = 0; i < records.length; i++) {
@@ -1277,6 +1280,7 @@ function range(field, options) {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({
       values: 0,
       outside: 0,
@@ -1370,6 +1374,7 @@ function mean(field, options) {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ values: 0, sum: 0, compensation: 0, nonNumeric: 0 }),
     add(state, records) {
       let { values, sum, compensation, nonNumeric } = state;
@@ -1516,6 +1521,7 @@ function quantile(field, q, options) {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({ digest: emptyDigest(), nonNumeric: 0 }),
     add(state, records) {
       for (let i = 0; i < records.length; i++) {
@@ -1572,6 +1578,7 @@ function freshness(field, options) {
   return {
     name,
     severity,
+    fields: [field],
     initial: () => ({
       values: 0,
       unreadable: 0,
@@ -1770,6 +1777,38 @@ function toResult(check, verdict) {
   const { passed, observed = null, expected = null, examples } = verdict;
   const message = verdict.message ?? `${check.name}: ${passed ? "passed" : "failed"}`;
   return makeResult(check, passed, observed, expected, message, examples);
+}
+
+// src/validate/fields-present.ts
+function fieldsPresent(fieldsOf) {
+  const fields = [...fieldsOf.keys()];
+  return {
+    name: "checked fields exist",
+    severity: "fail",
+    initial: () => ({ seen: [] }),
+    add(state, records) {
+      for (const field of fields) {
+        if (state.seen.includes(field)) continue;
+        if (records.some((record) => field in record)) state.seen.push(field);
+      }
+      return state;
+    },
+    merge: (a, b) => ({ seen: [.../* @__PURE__ */ new Set([...a.seen, ...b.seen])].sort() }),
+    evaluate(state, ctx) {
+      const seen = new Set(state?.seen ?? []);
+      const missing = ctx.counts.rowsOut === 0 ? [] : fields.filter((f) => !seen.has(f));
+      const passed = missing.length === 0;
+      const described = missing.map((f) => `\`${f}\` (read by ${fieldsOf.get(f).join(", ")})`);
+      return {
+        name: "checked fields exist",
+        severity: "fail",
+        passed,
+        observed: { missing },
+        expected: { fields },
+        message: passed ? `every checked field is present (${fields.join(", ")})` : `field ${described.join(", ")} is in none of the ${ctx.counts.rowsOut.toLocaleString("en-US")} rows written; check its name`
+      };
+    }
+  };
 }
 
 // src/validate/stats.ts
@@ -2098,6 +2137,7 @@ export {
   freshness,
   invalidFraction,
   custom,
+  fieldsPresent,
   makeStats,
   restoreStats,
   mergeStats,
