@@ -12,7 +12,7 @@ import { makeProgress } from "../engine/progress.js";
 import { readJsonFile, readRunRecord } from "../engine/run-record.js";
 import { runPipeline } from "../engine/run-pipeline.js";
 import { shardsOf } from "../engine/run-stage.js";
-import { LockedError } from "../engine/lock.js";
+import { LockedError, isLockHeld } from "../engine/lock.js";
 import { WorkflowError, generateWorkflow } from "../github/workflow.js";
 import { DefinitionError, UsageError } from "../pipeline/errors.js";
 import { loadPipeline } from "../pipeline/load.js";
@@ -136,6 +136,8 @@ async function statusCommand(file: string, flags: { stateDir: string; json?: boo
   const paths = pipelinePaths(flags.stateDir, pipeline.name);
   const record = await readLatestRun(paths);
   const store = makeFileCheckpointStore(paths.runsDir);
+  // A run recorded as running with nobody holding the lock was killed.
+  const killed = record?.status === "running" && !(await isLockHeld(paths.lock));
 
   const stages = [];
   for (const stage of pipeline.stages) {
@@ -153,15 +155,18 @@ async function statusCommand(file: string, flags: { stateDir: string; json?: boo
         savedAt: checkpoint?.savedAt ?? null,
       });
     }
-    stages.push({ id: stage.id, status: stageRecord?.status ?? "pending", counts: stageRecord?.counts ?? null, shards });
+    const stageStatus = killed && stageRecord?.status === "running" ? "interrupted" : (stageRecord?.status ?? "pending");
+    stages.push({ id: stage.id, status: stageStatus, counts: stageRecord?.counts ?? null, shards });
   }
-  const status = { pipeline: pipeline.name, runId: record?.runId ?? null, status: record?.status ?? "never run", stages };
+  const runStatus = killed ? "interrupted" : (record?.status ?? "never run");
+  const status = { pipeline: pipeline.name, runId: record?.runId ?? null, status: runStatus, stages };
 
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     return EXIT.succeeded;
   }
-  const lines = [`pipeline ${status.pipeline}: ${record ? `run ${record.runId} ${record.status}` : "never run"}`];
+  const stopped = killed ? " (no process is running it: run again to resume)" : "";
+  const lines = [`pipeline ${status.pipeline}: ${record ? `run ${record.runId} ${runStatus}${stopped}` : "never run"}`];
   for (const stage of stages) {
     lines.push(`  stage ${stage.id}: ${stage.status}`);
     for (const shard of stage.shards) {

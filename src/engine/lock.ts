@@ -55,6 +55,12 @@ export async function acquireLock(file: string, logger: Logger): Promise<() => P
   throw new Error(`could not take the lock ${file}; another process keeps creating it`);
 }
 
+/** True when a live process holds the lock (for `bulkhead status`). */
+export async function isLockHeld(file: string): Promise<boolean> {
+  const holder = await readHolder(file);
+  return holder !== null && isAlive(holder);
+}
+
 async function readHolder(file: string): Promise<LockHolder | null> {
   try {
     const parsed = lockSchema.safeParse(JSON.parse(await readFile(file, "utf8")));

@@ -100,6 +100,11 @@ describe("resume after kill -9", () => {
     const killed = await victim.result;
     expect(killed.signal).toBe("SIGKILL");
 
+    const status = await runCli(["status", PIPELINE, "--state-dir", stateDir, "--json"], { env: baseEnv(dir), cwd: dir });
+    const shown = JSON.parse(status.stdout) as { status: string; stages: { id: string; status: string }[] };
+    expect(shown.status).toBe("interrupted");
+    expect(shown.stages.find((s) => s.id === "load")?.status).toBe("interrupted");
+
     const resumed = await runCli(["run", PIPELINE, "--state-dir", stateDir, "--json"], { env: baseEnv(dir), cwd: dir });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/stage load shard \d\/2: resuming at row [\d,]+/);
