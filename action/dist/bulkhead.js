@@ -22,7 +22,7 @@ import {
   rowCount,
   unique,
   writeGateReport
-} from "./chunks/chunk-K2ATZRCX.js";
+} from "./chunks/chunk-ES7I2MGH.js";
 import {
   IoError,
   MANIFEST_FILE,

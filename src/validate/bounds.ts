@@ -38,3 +38,17 @@ export function withinBounds(value: number, bounds: Bounds): boolean {
   if (bounds.max !== undefined && value > bounds.max) return false;
   return true;
 }
+
+/** The smaller of two optional numbers (null means "none seen yet"). */
+export function smaller(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+/** The larger of two optional numbers (null means "none seen yet"). */
+export function larger(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}

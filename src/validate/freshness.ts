@@ -4,6 +4,7 @@
 // that is none of these counts as a violation ("not a date"). Null and
 // missing values are skipped: pair with notNull(). Times are compared in
 // milliseconds, UTC.
+import { larger, smaller } from "./bounds.js";
 import { type CheckOptions, CheckDefinitionError, readSeverity, requireField } from "./check-options.js";
 import { makeResult } from "./check-result.js";
 import { formatCount, formatCountOf, formatInstant, formatNumber } from "./format.js";
@@ -115,8 +116,8 @@ export function freshness(field: string, options: FreshnessOptions): Check<Fresh
     merge: (a, b) => ({
       values: a.values + b.values,
       unreadable: a.unreadable + b.unreadable,
-      oldest: a.oldest === null ? b.oldest : b.oldest === null ? a.oldest : Math.min(a.oldest, b.oldest),
-      newest: a.newest === null ? b.newest : b.newest === null ? a.newest : Math.max(a.newest, b.newest),
+      oldest: smaller(a.oldest, b.oldest),
+      newest: larger(a.newest, b.newest),
       early: a.early + b.early,
       late: a.late + b.late,
       earliest: mergeValueCounts(a.earliest, b.earliest, lowestFirst),

@@ -4,7 +4,7 @@
 // boolean) is a violation too, counted apart as "not a number": numbers
 // read from text must be converted by the stage's schema first. Null and
 // missing values are skipped: pair with notNull().
-import { type Bounds, boundsExpected, requireBounds } from "./bounds.js";
+import { type Bounds, boundsExpected, larger, requireBounds, smaller } from "./bounds.js";
 import { type CheckOptions, CheckDefinitionError, readSeverity, requireField } from "./check-options.js";
 import { makeResult } from "./check-result.js";
 import { formatBounds, formatCount, formatCountOf, formatNumber } from "./format.js";
@@ -138,14 +138,3 @@ function nonNumericExamples(s: RangeState): RangeExample[] {
   return s.nonNumericExamples.map(([text, count]) => ({ value: exampleValue(text), count, note: "not a number" as const }));
 }
 
-function smaller(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
-
-function larger(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
-}

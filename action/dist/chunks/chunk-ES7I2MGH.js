@@ -798,6 +798,16 @@ function withinBounds(value, bounds) {
   if (bounds.max !== void 0 && value > bounds.max) return false;
   return true;
 }
+function smaller(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+function larger(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
 
 // src/validate/check-result.ts
 function makeResult(check, passed, observed, expected, message, examples) {
@@ -1352,16 +1362,6 @@ function mostExtreme(s, low, high) {
 function nonNumericExamples(s) {
   return s.nonNumericExamples.map(([text, count]) => ({ value: exampleValue(text), count, note: "not a number" }));
 }
-function smaller(a, b) {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
-function larger(a, b) {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
-}
 
 // src/validate/mean.ts
 function mean(field, options) {
@@ -1620,8 +1620,8 @@ function freshness(field, options) {
     merge: (a, b) => ({
       values: a.values + b.values,
       unreadable: a.unreadable + b.unreadable,
-      oldest: a.oldest === null ? b.oldest : b.oldest === null ? a.oldest : Math.min(a.oldest, b.oldest),
-      newest: a.newest === null ? b.newest : b.newest === null ? a.newest : Math.max(a.newest, b.newest),
+      oldest: smaller(a.oldest, b.oldest),
+      newest: larger(a.newest, b.newest),
       early: a.early + b.early,
       late: a.late + b.late,
       earliest: mergeValueCounts(a.earliest, b.earliest, lowestFirst),
