@@ -2,11 +2,15 @@ import { createRequire as bulkheadCreateRequire } from "node:module"; const requ
 import {
   CheckDefinitionError,
   DefinitionError,
+  IoError,
+  MANIFEST_FILE,
   NonRetryableError,
   StageError,
   allowedValues,
   custom,
+  describeError,
   evaluateGate,
+  external_exports,
   fieldsPresent,
   freshness,
   invalidFraction,
@@ -17,22 +21,14 @@ import {
   orderStages,
   quantile,
   range,
+  readDatasetManifest,
   renderGateMarkdown,
   restoreStats,
   rowCount,
   unique,
+  writeDatasetManifest,
   writeGateReport
-} from "./chunks/chunk-ES7I2MGH.js";
-import {
-  IoError,
-  MANIFEST_FILE,
-  describeError,
-  readDatasetManifest,
-  writeDatasetManifest
-} from "./chunks/chunk-D4V4ZQEB.js";
-import {
-  external_exports
-} from "./chunks/chunk-OLN7TTNI.js";
+} from "./chunks/chunk-OGMA6OZR.js";
 
 // src/pipeline/define.ts
 var isFunction = (value) => typeof value === "function";

@@ -4,7 +4,8 @@
 // record for the alert job.
 import path from "node:path";
 import * as core from "@actions/core";
-import { pipelinePaths } from "../../engine/paths.js";
+import { type PipelinePaths, pipelinePaths } from "../../engine/paths.js";
+import { loadDatasets } from "../../engine/run-stage.js";
 import { formatSeconds } from "../../engine/progress.js";
 import { type ShardResult, runShard, shardDataDir } from "../../engine/run-shard.js";
 import type { Checkpoint, CheckpointStore } from "../../checkpoint/checkpoint.js";
@@ -35,7 +36,7 @@ export async function runStageCommand(context: ActionContext, signal: AbortSigna
   }
 
   const paths = pipelinePaths(path.resolve(context.workspace, inputs.stateDir), pipeline.name);
-  const resolveDataset = await fetchUpstreamDatasets(context, pipeline, stage, paths.stageDataDir.bind(paths));
+  const resolveDataset = await fetchUpstreamDatasets(context, pipeline, stage, paths);
   const failures: string[] = [];
   for (const shard of shards) {
     core.startGroup(`stage ${stage.id} shard ${formatShard(shard)}`);
@@ -60,12 +61,11 @@ async function fetchUpstreamDatasets(
   context: ActionContext,
   pipeline: Pipeline,
   stage: Stage,
-  stageDataDir: (runId: string, stage: string) => string,
+  paths: PipelinePaths,
 ): Promise<(stageId: string) => DatasetManifest> {
-  const manifests = new Map<string, DatasetManifest>();
   for (const need of stage.needs) {
     const upstream = pipeline.stages.find((s) => s.id === need)!;
-    const dataDir = stageDataDir(context.runId, need);
+    const dataDir = paths.stageDataDir(context.runId, need);
     const { found, missing } = await downloadStageOutputs({
       pipeline: pipeline.name,
       stage: need,
@@ -80,16 +80,9 @@ async function fetchUpstreamDatasets(
       { stageId: need, dataDir, baseDir: context.workspace, batchSize: upstream.batchSize, resolveDataset: () => { throw new Error("not used"); } },
       found.map((f) => f.result.outputs),
     );
-    if (upstream.output.datasetFormat) {
-      const { readDatasetManifest } = await import("../../io/dataset-manifest.js");
-      manifests.set(need, readDatasetManifest(dataDir));
-    }
   }
-  return (stageId) => {
-    const manifest = manifests.get(stageId);
-    if (!manifest) throw new Error(`dataset of stage "${stageId}" is not available here: it must be in this stage's needs and write a dataset`);
-    return manifest;
-  };
+  // From here on the layout is the local one: resolve as `bulkhead run` does.
+  return loadDatasets(paths, context.runId, stage.needs);
 }
 
 async function runOneShard(
