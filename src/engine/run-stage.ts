@@ -8,7 +8,7 @@ import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
 import { MANIFEST_FILE, readDatasetManifest } from "../io/dataset-manifest.js";
 import type { Pipeline, Stage } from "../pipeline/define.js";
 import { InterruptedError, NonRetryableError, StageError, toError } from "../pipeline/errors.js";
-import { type DatasetManifest, type Logger, type ShardRef, formatShard } from "../pipeline/types.js";
+import { type DatasetManifest, type Logger, type OutputFile, type ShardRef, formatShard } from "../pipeline/types.js";
 import { evaluateGate, mergeStats, writeGateReport } from "../validate/index.js";
 import type { GateReport, StageCounts } from "../validate/types.js";
 import type { PipelinePaths } from "./paths.js";
@@ -182,16 +182,26 @@ async function runShardHere(options: StageRunOptions, shard: ShardRef, attempt: 
 /** Publishes a finished stage's output: manifest, table swap. */
 export async function publishStage(options: StageRunOptions, results: ShardResult[]) {
   const { stage, paths, runId } = options;
-  const resolveDataset = await loadDatasets(paths, runId, stage.needs);
+  return publishParts(stage, paths.stageDataDir(runId, stage.id), options.baseDir, results.map((r) => r.outputs));
+}
+
+/**
+ * Publishes a stage's output from its shards' parts, wherever they were
+ * made (here, or downloaded from artifacts on GitHub Actions).
+ */
+export function publishParts(stage: Stage, dataDir: string, baseDir: string, parts: OutputFile[][]) {
   return stage.output.publish(
     {
       stageId: stage.id,
-      dataDir: paths.stageDataDir(runId, stage.id),
-      baseDir: options.baseDir,
+      dataDir,
+      baseDir,
       batchSize: stage.batchSize,
-      resolveDataset,
+      // A sink publishes what its shards wrote; it reads no upstream dataset.
+      resolveDataset: (id) => {
+        throw new Error(`sink of stage ${stage.id} asked for dataset ${id} while publishing`);
+      },
     },
-    results.map((r) => r.outputs),
+    parts,
   );
 }
 

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import * as core from "@actions/core";
 import { pipelinePaths } from "../../engine/paths.js";
+import { publishParts } from "../../engine/run-stage.js";
 import { loadPipeline } from "../../pipeline/load.js";
 import { formatShard } from "../../pipeline/types.js";
 import { evaluateGate, mergeStats, renderGateMarkdown, writeGateReport } from "../../validate/index.js";
@@ -68,10 +69,7 @@ export async function runGateCommand(context: ActionContext): Promise<void> {
 
   const files = await writeGateReport(paths.reportsDir(context.runId), gate);
   const published = gate.passed
-    ? await stage.output.publish(
-        { stageId: stage.id, dataDir: stageDataDir, baseDir: context.workspace, batchSize: stage.batchSize, resolveDataset: () => { throw new Error("not used"); } },
-        results.map((r) => r.outputs),
-      )
+    ? await publishParts(stage, stageDataDir, context.workspace, results.map((r) => r.outputs))
     : [];
   // Published files outside the stage's data (a SQLite table) go with the report.
   const extra = published.map((o) => o.path).filter((p) => !p.startsWith(stageDataDir) && existsSync(p));

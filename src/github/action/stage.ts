@@ -5,7 +5,7 @@
 import path from "node:path";
 import * as core from "@actions/core";
 import { type PipelinePaths, pipelinePaths } from "../../engine/paths.js";
-import { loadDatasets } from "../../engine/run-stage.js";
+import { loadDatasets, publishParts } from "../../engine/run-stage.js";
 import { formatSeconds } from "../../engine/progress.js";
 import { type ShardResult, runShard, shardDataDir } from "../../engine/run-shard.js";
 import type { Checkpoint, CheckpointStore } from "../../checkpoint/checkpoint.js";
@@ -76,10 +76,7 @@ async function fetchUpstreamDatasets(
     if (missing.length > 0) {
       throw new Error(`upstream stage ${need}: no output artifact for shard ${missing.map(formatShard).join(", ")}; its gate should have stopped this stage`);
     }
-    await upstream.output.publish(
-      { stageId: need, dataDir, baseDir: context.workspace, batchSize: upstream.batchSize, resolveDataset: () => { throw new Error("not used"); } },
-      found.map((f) => f.result.outputs),
-    );
+    await publishParts(upstream, dataDir, context.workspace, found.map((f) => f.result.outputs));
   }
   // From here on the layout is the local one: resolve as `bulkhead run` does.
   return loadDatasets(paths, context.runId, stage.needs);
