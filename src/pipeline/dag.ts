@@ -63,23 +63,3 @@ export function orderStages<S extends StageLike>(
   for (const stage of byId.values()) visit(stage, []);
   return { order, problems };
 }
-
-/** Every stage that depends, directly or not, on `stageId`. */
-export function downstreamOf<S extends { id: string; needs: string[] }>(
-  stages: readonly S[],
-  stageId: string,
-): Set<string> {
-  const result = new Set<string>();
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const stage of stages) {
-      if (result.has(stage.id)) continue;
-      if (stage.needs.some((n) => n === stageId || result.has(n))) {
-        result.add(stage.id);
-        grew = true;
-      }
-    }
-  }
-  return result;
-}
