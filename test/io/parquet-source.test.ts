@@ -4,6 +4,7 @@ import path from "node:path";
 
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, test } from "vitest";
 
 import { parquet } from "../../src/io/index.js";
@@ -113,5 +114,22 @@ describe("parquet source", () => {
     for (let index = 0; index < 7; index++) counts.push((await parquet({ path: "f.parquet" }).countRows!(ioContext(dir, { index, count: 7 })))!);
     expect(counts.reduce((a, b) => a + b)).toBe(ROWS);
     expect(counts).toEqual([428_571, 428_571, 428_572, 428_571, 428_572, 428_571, 428_572]);
+  });
+
+  test("keeps column names that mean something to JavaScript as plain fields", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "odd.parquet");
+    const db = await (await DuckDBInstance.create(":memory:")).connect();
+    await db.run(
+      `COPY (SELECT 1 AS "__proto__", 'a' AS "we""ird\\name", NULL::INTEGER AS "constructor", 2.5 AS "x: 1 }; throw 1; //" ` +
+        `UNION ALL SELECT 2, 'b', 7, 3.5) TO '${file}' (FORMAT parquet)`,
+    );
+    db.closeSync();
+    const { records } = await readAll(parquet({ path: "odd.parquet" }), ioContext(dir));
+    expect(records.map((record) => Object.entries(record))).toEqual([
+      [["__proto__", 1], ['we"ird\\name', "a"], ["constructor", null], ["x: 1 }; throw 1; //", 2.5]],
+      [["__proto__", 2], ['we"ird\\name', "b"], ["constructor", 7], ["x: 1 }; throw 1; //", 3.5]],
+    ]);
+    expect(Object.getPrototypeOf(records[0])).toBe(Object.prototype);
   });
 });
