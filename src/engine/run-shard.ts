@@ -3,6 +3,7 @@
 // This is all a GitHub Actions job runs too, so it needs nothing but the
 // definition, the upstream datasets and the checkpoint store.
 import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Checkpoint, CheckpointStore } from "../checkpoint/checkpoint.js";
 import type { Pipeline, Stage, StageContext } from "../pipeline/define.js";
 import { InterruptedError, NonRetryableError, StageError, describeCause, toError } from "../pipeline/errors.js";
@@ -200,8 +201,15 @@ class ShardRun {
     const context = await this.makeStageContext();
     const totalRows = await stage.source.countRows?.(ioContext);
 
+    let lastTurn = performance.now();
     for await (const batch of stage.source.read(ioContext, this.cursor)) {
       await this.processBatch(batch, context);
+      // Batches that need no I/O chain only microtasks; give other stages
+      // of this process, child shards' messages and signals their turn.
+      if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
+        await nextTurn();
+        lastTurn = performance.now();
+      }
       this.options.onProgress?.({ stage: stage.id, shard, ...this.counts, totalRows });
       if (signal?.aborted) {
         await this.saveCheckpoint(false, []);
@@ -367,6 +375,9 @@ class ShardRun {
     return snapshot;
   }
 }
+
+/** Longest stretch a shard keeps the event loop before letting others run. */
+const EVENT_LOOP_TURN_MS = 20;
 
 /**
  * Records per step through validate → transform → write → checks within a
