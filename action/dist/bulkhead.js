@@ -28,7 +28,7 @@ import {
   unique,
   writeDatasetManifest,
   writeGateReport
-} from "./chunks/chunk-OGMA6OZR.js";
+} from "./chunks/chunk-DCPJFWZG.js";
 
 // src/pipeline/define.ts
 var isFunction = (value) => typeof value === "function";
@@ -10809,19 +10809,27 @@ var DecodedRows = class _DecodedRows {
   /** Records of rows [from, to), with JSON-safe values (see parquet()). */
   records(from, to) {
     const { columns } = this;
+    const build = recordBuilder(columns.map((column) => column.name));
+    const values = columns.map((column) => column.values);
+    const bases = columns.map((column) => column.base);
     const rows = new Array(to - from);
-    for (let r = from; r < to; r++) {
-      const row = {};
-      for (let c = 0; c < columns.length; c++) {
-        const column = columns[c];
-        const value = column.values[r - column.base];
-        row[column.name] = typeof value === "bigint" || typeof value === "object" && value !== null ? toJsonSafe(value) : value;
-      }
-      rows[r - from] = row;
-    }
+    for (let r = from; r < to; r++) rows[r - from] = build(values, bases, r, toJsonSafe);
     return rows;
   }
 };
+var builders = /* @__PURE__ */ new Map();
+function recordBuilder(names) {
+  const cacheKey = JSON.stringify(names);
+  let build = builders.get(cacheKey);
+  if (build) return build;
+  const fields = names.map((name, c) => {
+    const key = name === "__proto__" ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
+    return `${key}: (v = values[${c}][r - bases[${c}]], typeof v === "bigint" || (typeof v === "object" && v !== null) ? toJsonSafe(v) : v)`;
+  });
+  build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`);
+  builders.set(cacheKey, build);
+  return build;
+}
 function joinChunks(name, chunks, start) {
   if (chunks.length === 0) return { name, values: [], base: start };
   chunks.sort((a, b) => a.start - b.start);

@@ -21213,9 +21213,22 @@ function nearestRank(values, q) {
 function fold(state) {
   const digest = makeDigest();
   pushCentroids(digest, state);
-  digest.push(state.pending);
+  const points = distinctPoints(state.pending);
+  shuffle(points, seededRandom(points.length));
+  digest.push_centroid(points);
   compress(digest);
   Object.assign(state, centroidsOf(digest), { pending: [] });
+}
+function distinctPoints(values) {
+  const sorted = Float64Array.from(values).sort();
+  const points = [];
+  for (let i = 0; i < sorted.length; ) {
+    let end = i + 1;
+    while (end < sorted.length && sorted[end] === sorted[i]) end++;
+    points.push({ mean: sorted[i], n: end - i });
+    i = end;
+  }
+  return points;
 }
 function makeDigest() {
   const digest = new import_tdigest.TDigest(DELTA);
