@@ -1,10 +1,9 @@
 import { mkdir, open, rename, stat, truncate, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
-import { createHash, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { IoError } from "./io-error.js";
 import { restorePartial } from "./part-file.js";
+import { type RunningSha256, inlineSha256, sha256AfterPrefix } from "./running-sha256.js";
 
 /** Buffered text is written to the file once it passes this size. */
 const FLUSH_BYTES = 1024 * 1024;
@@ -45,10 +44,6 @@ export class PartWriter {
   private background: Promise<void> | null = null;
   /** What a background datasync failed with, reported by the next sync(). */
   private backgroundError: unknown = null;
-  /** On resume: hashing the committed bytes, in the background. */
-  private prefix: Promise<void> | null = null;
-  /** Bytes queued while `prefix` runs, hashed after it in order. */
-  private unhashed: Buffer[] = [];
 
   /**
    * @param hash SHA-256 of the file's first `written` bytes, continued with
@@ -58,7 +53,7 @@ export class PartWriter {
     private readonly paths: PartPaths,
     private readonly handle: FileHandle,
     written: number,
-    private readonly hash: Hash,
+    private readonly hash: RunningSha256,
   ) {
     this.written = written;
   }
@@ -70,7 +65,7 @@ export class PartWriter {
    */
   static async open(paths: PartPaths, committedBytes: number | null): Promise<PartWriter> {
     await mkdir(path.dirname(paths.partial), { recursive: true });
-    if (!committedBytes) return new PartWriter(paths, await open(paths.partial, "w"), 0, createHash("sha256"));
+    if (!committedBytes) return new PartWriter(paths, await open(paths.partial, "w"), 0, inlineSha256());
 
     await restorePartial(paths);
     const size = await sizeOf(paths.partial);
@@ -81,9 +76,8 @@ export class PartWriter {
       );
     }
     await truncate(paths.partial, committedBytes);
-    const writer = new PartWriter(paths, await open(paths.partial, "r+"), committedBytes, createHash("sha256"));
-    writer.hashPrefix(committedBytes);
-    return writer;
+    const handle = await open(paths.partial, "r+");
+    return new PartWriter(paths, handle, committedBytes, sha256AfterPrefix(paths.partial, committedBytes));
   }
 
   /** Queues text to append; writes out when ~1 MiB is waiting. */
@@ -136,18 +130,19 @@ export class PartWriter {
   /** Syncs, closes and renames the part to its final name. */
   async finish(): Promise<FinishedPart> {
     const bytes = await this.sync();
+    // Every byte is queued by now; the digest needs the hasher still open.
+    const sha256 = await this.hash.digest();
     await this.close();
     await rename(this.paths.partial, this.paths.final);
     await syncDirectory(path.dirname(this.paths.final));
-    await this.prefix;
-    return { path: this.paths.final, bytes, sha256: this.hash.digest("hex") };
+    return { path: this.paths.final, bytes, sha256 };
   }
 
   /** Closes the file without finishing; unsynced text may be lost. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.prefix?.catch(() => undefined);
+    await this.hash.close();
     await this.writes.catch(() => undefined);
     await this.background;
     await this.handle.close();
@@ -179,28 +174,11 @@ export class PartWriter {
   private enqueue(bytes: Buffer): void {
     const offset = this.written;
     this.written += bytes.length;
-    if (this.prefix) this.unhashed.push(bytes);
-    else this.hash.update(bytes);
+    this.hash.update(bytes);
     this.writes = this.writes.then(() => this.writeAt(bytes, offset));
     // Whoever awaits `writes` next sees a failure; this only keeps it from
     // counting as unhandled in between.
     this.writes.catch(() => undefined);
-  }
-
-  /**
-   * Hashes the committed bytes [0, length) of a resumed part while the
-   * shard goes on, then the bytes queued meanwhile; finish() waits for it.
-   */
-  private hashPrefix(length: number): void {
-    this.prefix = (async () => {
-      for await (const chunk of createReadStream(this.paths.partial, { start: 0, end: length - 1 })) {
-        this.hash.update(chunk as Buffer);
-      }
-      for (const bytes of this.unhashed) this.hash.update(bytes);
-      this.unhashed = [];
-      this.prefix = null;
-    })();
-    this.prefix.catch(() => undefined);
   }
 
   private async writeAt(bytes: Buffer, offset: number): Promise<void> {
