@@ -132,4 +132,22 @@ describe("parquet source", () => {
     ]);
     expect(Object.getPrototypeOf(records[0])).toBe(Object.prototype);
   });
+
+  test("gives 64-bit integers as numbers, null as null, and beyond 2^53 as decimal strings", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "ints.parquet");
+    const db = await (await DuckDBInstance.create(":memory:")).connect();
+    await db.run(
+      `COPY (SELECT * FROM (VALUES (1, -5::BIGINT, 10::BIGINT), (2, NULL, 20), (3, 9007199254740993, 30), (4, -9007199254740993, 40)) t(id, mixed, plain) ORDER BY id) ` +
+        `TO '${file}' (FORMAT parquet)`,
+    );
+    db.closeSync();
+    const { records } = await readAll(parquet({ path: "ints.parquet" }), ioContext(dir));
+    expect(records).toEqual([
+      { id: 1, mixed: -5, plain: 10 },
+      { id: 2, mixed: null, plain: 20 },
+      { id: 3, mixed: "9007199254740993", plain: 30 },
+      { id: 4, mixed: "-9007199254740993", plain: 40 },
+    ]);
+  });
 });
