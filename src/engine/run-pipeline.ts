@@ -88,11 +88,20 @@ async function runLocked(options: RunPipelineOptions, paths: PipelinePaths): Pro
   const waiting = new Map(selected.map((s) => [s.id, s]));
   const running = new Map<string, Promise<void>>();
   const statusOf = (id: string) => record.stages.find((s) => s.id === id)!.status;
+  const needed = new Set(pipeline.stages.flatMap((s) => s.needs));
+  const inThisProcess = (stage: Stage) => !(options.parallel ?? true) || stage.shards === 1;
+  /** Running stages that use this process's thread and that others wait for. */
+  const feeding = new Set<string>();
 
   // Stages start as soon as everything they need has succeeded, so stages
-  // that do not depend on each other run at the same time.
+  // that do not depend on each other run at the same time. Stages running in
+  // this process share its one thread, so one that nothing waits for holds
+  // back while one that others wait for runs here: the stages downstream
+  // (e.g. a sharded one, whose processes then start) get going sooner.
   for (;;) {
-    for (const stage of waiting.values()) {
+    // Stages others wait for first (a stable sort keeps the order otherwise).
+    const candidates = [...waiting.values()].sort((a, b) => Number(needed.has(b.id)) - Number(needed.has(a.id)));
+    for (const stage of candidates) {
       const stageRecord = record.stages.find((s) => s.id === stage.id)!;
       if (stageRecord.status === "succeeded" && !options.stage) {
         logger.info(`stage ${stage.id}: already finished in run ${record.runId}; not running it again`);
@@ -111,8 +120,14 @@ async function runLocked(options: RunPipelineOptions, paths: PipelinePaths): Pro
         continue;
       }
       if (needs.some((status) => status !== "succeeded")) continue;
+      if (feeding.size > 0 && inThisProcess(stage) && !needed.has(stage.id)) continue;
       waiting.delete(stage.id);
-      running.set(stage.id, startStage(options, paths, record, stage, stageRecord, outcome).finally(() => running.delete(stage.id)));
+      if (inThisProcess(stage) && needed.has(stage.id)) feeding.add(stage.id);
+      const run = startStage(options, paths, record, stage, stageRecord, outcome).finally(() => {
+        running.delete(stage.id);
+        feeding.delete(stage.id);
+      });
+      running.set(stage.id, run);
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
