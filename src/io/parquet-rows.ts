@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { parquetRead, type ParquetParsers } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 
@@ -40,18 +41,24 @@ export class DecodedRows {
     const chunks = new Map<string, Array<{ start: number; values: ArrayLike<unknown> }>>();
     for (const name of decoding.names) chunks.set(name, []);
     try {
-      await parquetRead({
-        file: file.buffer,
-        metadata: file.metadata,
-        columns: decoding.columns,
-        parsers: decoding.parsers,
-        rowStart: start,
-        rowEnd: end,
-        compressors,
-        onChunk: ({ columnName, columnData, rowStart }) => {
-          chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
-        },
-      });
+      // Column by column, letting the event loop turn in between: a row
+      // group's decode is the longest stretch a stage holds the thread, and
+      // other stages in this process (their I/O, forking their shards) wait.
+      for (const name of decoding.names) {
+        await parquetRead({
+          file: file.buffer,
+          metadata: file.metadata,
+          columns: [name],
+          parsers: decoding.parsers,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
+          onChunk: ({ columnName, columnData, rowStart }) => {
+            chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
+          },
+        });
+        await nextTurn();
+      }
     } catch (error) {
       throw notReadable(file.path, error, `, row group ${group}`);
     }
