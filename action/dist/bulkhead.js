@@ -5541,6 +5541,9 @@ function topLevelColumns(metadata) {
   return names;
 }
 
+// src/io/parquet-rows.ts
+import { setImmediate as nextTurn } from "node:timers/promises";
+
 // node_modules/fzstd/esm/index.mjs
 var ab = ArrayBuffer;
 var u8 = Uint8Array;
@@ -10784,18 +10787,21 @@ var DecodedRows = class _DecodedRows {
     const chunks = /* @__PURE__ */ new Map();
     for (const name of decoding.names) chunks.set(name, []);
     try {
-      await parquetRead({
-        file: file.buffer,
-        metadata: file.metadata,
-        columns: decoding.columns,
-        parsers: decoding.parsers,
-        rowStart: start,
-        rowEnd: end,
-        compressors,
-        onChunk: ({ columnName, columnData, rowStart }) => {
-          chunks.get(columnName)?.push({ start: rowStart, values: columnData });
-        }
-      });
+      for (const name of decoding.names) {
+        await parquetRead({
+          file: file.buffer,
+          metadata: file.metadata,
+          columns: [name],
+          parsers: decoding.parsers,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
+          onChunk: ({ columnName, columnData, rowStart }) => {
+            chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
+          }
+        });
+        await nextTurn();
+      }
     } catch (error) {
       throw notReadable(file.path, error, `, row group ${group}`);
     }
@@ -10829,6 +10835,19 @@ function recordBuilder(names) {
   build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`);
   builders.set(cacheKey, build);
   return build;
+}
+function withoutBigInts(values) {
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Array.from(values, toJsonSafe);
+  if (!Array.isArray(values) || !values.some((value) => typeof value === "bigint")) return values;
+  const numbers = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== "bigint") return values.map(toJsonSafe);
+    const number = Number(value);
+    if (!Number.isSafeInteger(number)) return values.map(toJsonSafe);
+    numbers[i] = number;
+  }
+  return numbers;
 }
 function joinChunks(name, chunks, start) {
   if (chunks.length === 0) return { name, values: [], base: start };
@@ -11416,8 +11435,76 @@ async function exists(file) {
 // src/io/part-writer.ts
 import { mkdir, open as open3, rename as rename2, stat as stat4, truncate } from "node:fs/promises";
 import path5 from "node:path";
+
+// src/io/running-sha256.ts
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
+import { Worker } from "node:worker_threads";
+function inlineSha256() {
+  const hash = createHash2("sha256");
+  return {
+    update: (bytes) => hash.update(bytes),
+    digest: async () => hash.digest("hex"),
+    close: async () => void 0
+  };
+}
+function sha256AfterPrefix(file, length) {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, length } });
+  worker.unref();
+  const result = new Promise((resolve2, reject) => {
+    worker.once("message", (message) => {
+      if (message.digest !== void 0) resolve2(message.digest);
+      else reject(new Error(`part ${file}: cannot hash the committed bytes to resume: ${message.error}`));
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`part ${file}: the hashing thread stopped (exit ${code})`)));
+  });
+  result.catch(() => void 0);
+  return {
+    update: (bytes) => worker.postMessage(bytes),
+    async digest() {
+      worker.ref();
+      worker.postMessage("digest");
+      try {
+        return await result;
+      } finally {
+        await worker.terminate();
+      }
+    },
+    close: async () => {
+      await worker.terminate();
+    }
+  };
+}
+var WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
+const hash = createHash("sha256");
+let failure = null;
+try {
+  const fd = openSync(workerData.file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let offset = 0;
+    while (offset < workerData.length) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, workerData.length - offset), offset);
+      if (read === 0) throw new Error("the file ends at byte " + offset + ", before the committed " + workerData.length);
+      hash.update(buffer.subarray(0, read));
+      offset += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+} catch (error) {
+  failure = error instanceof Error ? error.message : String(error);
+}
+parentPort.on("message", (message) => {
+  if (message === "digest") parentPort.postMessage(failure === null ? { digest: hash.digest("hex") } : { error: failure });
+  else if (failure === null) hash.update(message);
+});
+`;
+
+// src/io/part-writer.ts
 var FLUSH_BYTES = 1024 * 1024;
 var PartWriter = class _PartWriter {
   /**
@@ -11445,10 +11532,6 @@ var PartWriter = class _PartWriter {
   background = null;
   /** What a background datasync failed with, reported by the next sync(). */
   backgroundError = null;
-  /** On resume: hashing the committed bytes, in the background. */
-  prefix = null;
-  /** Bytes queued while `prefix` runs, hashed after it in order. */
-  unhashed = [];
   /**
    * Opens the part: empty when `committedBytes` is null, otherwise cut back
    * to the committed length so that nothing written after the last commit
@@ -11456,7 +11539,7 @@ var PartWriter = class _PartWriter {
    */
   static async open(paths, committedBytes) {
     await mkdir(path5.dirname(paths.partial), { recursive: true });
-    if (!committedBytes) return new _PartWriter(paths, await open3(paths.partial, "w"), 0, createHash2("sha256"));
+    if (!committedBytes) return new _PartWriter(paths, await open3(paths.partial, "w"), 0, inlineSha256());
     await restorePartial(paths);
     const size = await sizeOf(paths.partial);
     if (size < committedBytes) {
@@ -11466,9 +11549,8 @@ var PartWriter = class _PartWriter {
       );
     }
     await truncate(paths.partial, committedBytes);
-    const writer = new _PartWriter(paths, await open3(paths.partial, "r+"), committedBytes, createHash2("sha256"));
-    writer.hashPrefix(committedBytes);
-    return writer;
+    const handle = await open3(paths.partial, "r+");
+    return new _PartWriter(paths, handle, committedBytes, sha256AfterPrefix(paths.partial, committedBytes));
   }
   /** Queues text to append; writes out when ~1 MiB is waiting. */
   async append(text) {
@@ -11517,17 +11599,17 @@ var PartWriter = class _PartWriter {
   /** Syncs, closes and renames the part to its final name. */
   async finish() {
     const bytes = await this.sync();
+    const sha256 = await this.hash.digest();
     await this.close();
     await rename2(this.paths.partial, this.paths.final);
     await syncDirectory(path5.dirname(this.paths.final));
-    await this.prefix;
-    return { path: this.paths.final, bytes, sha256: this.hash.digest("hex") };
+    return { path: this.paths.final, bytes, sha256 };
   }
   /** Closes the file without finishing; unsynced text may be lost. */
   async close() {
     if (this.closed) return;
     this.closed = true;
-    await this.prefix?.catch(() => void 0);
+    await this.hash.close();
     await this.writes.catch(() => void 0);
     await this.background;
     await this.handle.close();
@@ -11556,25 +11638,9 @@ var PartWriter = class _PartWriter {
   enqueue(bytes) {
     const offset = this.written;
     this.written += bytes.length;
-    if (this.prefix) this.unhashed.push(bytes);
-    else this.hash.update(bytes);
+    this.hash.update(bytes);
     this.writes = this.writes.then(() => this.writeAt(bytes, offset));
     this.writes.catch(() => void 0);
-  }
-  /**
-   * Hashes the committed bytes [0, length) of a resumed part while the
-   * shard goes on, then the bytes queued meanwhile; finish() waits for it.
-   */
-  hashPrefix(length) {
-    this.prefix = (async () => {
-      for await (const chunk of createReadStream3(this.paths.partial, { start: 0, end: length - 1 })) {
-        this.hash.update(chunk);
-      }
-      for (const bytes of this.unhashed) this.hash.update(bytes);
-      this.unhashed = [];
-      this.prefix = null;
-    })();
-    this.prefix.catch(() => void 0);
   }
   async writeAt(bytes, offset) {
     let done = 0;
@@ -11669,10 +11735,10 @@ import { mkdir as mkdir2, rename as rename3, rm as rm2, stat as stat5 } from "no
 
 // src/io/file-sha256.ts
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream4 } from "node:fs";
+import { createReadStream as createReadStream3 } from "node:fs";
 async function fileSha256(file) {
   const hash = createHash3("sha256");
-  for await (const chunk of createReadStream4(file)) hash.update(chunk);
+  for await (const chunk of createReadStream3(file)) hash.update(chunk);
   return hash.digest("hex");
 }
 
