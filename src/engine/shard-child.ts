@@ -5,10 +5,15 @@ import { makeFileCheckpointStore } from "../checkpoint/file-store.js";
 import { loadPipeline } from "../pipeline/load.js";
 import { InterruptedError, NonRetryableError, StageError, describeCause, toError } from "../pipeline/errors.js";
 import type { Logger } from "../pipeline/types.js";
+import { boundHeapGrowth } from "./heap-growth.js";
 import { pipelinePaths } from "./paths.js";
 import { runShard } from "./run-shard.js";
 import { loadDatasets } from "./run-stage.js";
 import type { ShardJob, ShardMessage } from "./shard-process.js";
+
+// V8's own heap growth unless the user set one (see heap-growth.ts); the
+// parent has already refused a malformed value.
+boundHeapGrowth(process.env, 0);
 
 const send = (message: ShardMessage) => process.send?.(message);
 const stop = new AbortController();

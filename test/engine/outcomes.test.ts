@@ -50,6 +50,17 @@ describe("exit codes and outcomes", () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   });
 
+  it("exits 64 naming the variable when BULKHEAD_HEAP_GROWTH_PERCENT is not a whole percent", async () => {
+    for (const value of ["abc", "-5", "12.5", "1001"]) {
+      const result = await runCli(["--version"], { env: { BULKHEAD_HEAP_GROWTH_PERCENT: value } });
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain(`BULKHEAD_HEAP_GROWTH_PERCENT=${value}: expected a whole number of percent from 0 to 1000`);
+    }
+    for (const value of ["0", "250", ""]) {
+      expect((await runCli(["--version"], { env: { BULKHEAD_HEAP_GROWTH_PERCENT: value } })).code).toBe(0);
+    }
+  });
+
   it("`check` accepts a valid definition without running it", async () => {
     const result = await runCli(["check", PIPELINE]);
     expect(result.code).toBe(0);
