@@ -5541,9 +5541,6 @@ function topLevelColumns(metadata) {
   return names;
 }
 
-// src/io/parquet-rows.ts
-import { setImmediate as nextTurn } from "node:timers/promises";
-
 // node_modules/fzstd/esm/index.mjs
 var ab = ArrayBuffer;
 var u8 = Uint8Array;
@@ -10787,21 +10784,18 @@ var DecodedRows = class _DecodedRows {
     const chunks = /* @__PURE__ */ new Map();
     for (const name of decoding.names) chunks.set(name, []);
     try {
-      for (const name of decoding.names) {
-        await parquetRead({
-          file: file.buffer,
-          metadata: file.metadata,
-          columns: [name],
-          parsers: decoding.parsers,
-          rowStart: start,
-          rowEnd: end,
-          compressors,
-          onChunk: ({ columnName, columnData, rowStart }) => {
-            chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
-          }
-        });
-        await nextTurn();
-      }
+      await parquetRead({
+        file: file.buffer,
+        metadata: file.metadata,
+        columns: decoding.columns,
+        parsers: decoding.parsers,
+        rowStart: start,
+        rowEnd: end,
+        compressors,
+        onChunk: ({ columnName, columnData, rowStart }) => {
+          chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
+        }
+      });
     } catch (error) {
       throw notReadable(file.path, error, `, row group ${group}`);
     }
@@ -10832,19 +10826,29 @@ function recordBuilder(names) {
     const key = name === "__proto__" ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
     return `${key}: (v = values[${c}][r - bases[${c}]], typeof v === "bigint" || (typeof v === "object" && v !== null) ? toJsonSafe(v) : v)`;
   });
-  build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`);
+  try {
+    build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`);
+  } catch {
+    build = (values, bases, r, safe) => {
+      const row = {};
+      for (let c = 0; c < names.length; c++) {
+        const value = values[c][r - bases[c]];
+        row[names[c]] = typeof value === "bigint" || typeof value === "object" && value !== null ? safe(value) : value;
+      }
+      return row;
+    };
+  }
   builders.set(cacheKey, build);
   return build;
 }
 function withoutBigInts(values) {
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Array.from(values, toJsonSafe);
-  if (!Array.isArray(values) || !values.some((value) => typeof value === "bigint")) return values;
+  const bigIntTyped = values instanceof BigInt64Array || values instanceof BigUint64Array;
+  if (!bigIntTyped && !(Array.isArray(values) && values.some((value) => typeof value === "bigint"))) return values;
   const numbers = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    if (typeof value !== "bigint") return values.map(toJsonSafe);
-    const number = Number(value);
-    if (!Number.isSafeInteger(number)) return values.map(toJsonSafe);
+    const number = typeof value === "bigint" ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(number)) return Array.from(values, toJsonSafe);
     numbers[i] = number;
   }
   return numbers;
@@ -11550,7 +11554,12 @@ var PartWriter = class _PartWriter {
     }
     await truncate(paths.partial, committedBytes);
     const handle = await open3(paths.partial, "r+");
-    return new _PartWriter(paths, handle, committedBytes, sha256AfterPrefix(paths.partial, committedBytes));
+    try {
+      return new _PartWriter(paths, handle, committedBytes, sha256AfterPrefix(paths.partial, committedBytes));
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
   /** Queues text to append; writes out when ~1 MiB is waiting. */
   async append(text) {

@@ -32,8 +32,9 @@ export function boundHeapGrowth(
   defaultPercent = DEFAULT_HEAP_GROWTH_PERCENT,
 ): string | null {
   const raw = env[HEAP_GROWTH_VARIABLE];
-  const percent = raw === undefined || raw.trim() === "" ? defaultPercent : Number(raw);
-  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
+  const unset = raw === undefined || raw.trim() === "";
+  const percent = unset ? defaultPercent : /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(percent) || percent > 1000) {
     return `${HEAP_GROWTH_VARIABLE}=${raw}: expected a whole number of percent from 0 to 1000 (0 = V8's own heuristics, default ${DEFAULT_HEAP_GROWTH_PERCENT})`;
   }
   if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);

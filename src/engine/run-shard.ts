@@ -119,7 +119,11 @@ export async function runShard(options: RunShardOptions): Promise<ShardResult> {
   const quarantine = await QuarantineWriter.open(
     quarantineFile(options.dataDir, shard),
     previous?.quarantine ?? { bytes: 0, rows: 0 },
-  );
+  ).catch(async (error: unknown) => {
+    // The writer may hold a file and a hashing thread: release them.
+    await writer.close().catch(() => undefined);
+    throw error;
+  });
 
   // Sequence numbers keep growing even when a checkpoint is set aside, so
   // the newest file is always the one saved last.

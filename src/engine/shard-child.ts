@@ -11,8 +11,8 @@ import { runShard } from "./run-shard.js";
 import { loadDatasets } from "./run-stage.js";
 import type { ShardJob, ShardMessage } from "./shard-process.js";
 
-// V8's own heap growth unless the user set one (see heap-growth.ts); the
-// parent has already refused a malformed value.
+// V8's own heap growth unless the user set one (see heap-growth.ts). The
+// CLI refuses a malformed value before any shard starts; here it is ignored.
 boundHeapGrowth(process.env, 0);
 
 const send = (message: ShardMessage) => process.send?.(message);

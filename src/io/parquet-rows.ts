@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { parquetRead, type ParquetParsers } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 
@@ -41,24 +40,18 @@ export class DecodedRows {
     const chunks = new Map<string, Array<{ start: number; values: ArrayLike<unknown> }>>();
     for (const name of decoding.names) chunks.set(name, []);
     try {
-      // Column by column, letting the event loop turn in between: a row
-      // group's decode is the longest stretch a stage holds the thread, and
-      // other stages in this process (their I/O, forking their shards) wait.
-      for (const name of decoding.names) {
-        await parquetRead({
-          file: file.buffer,
-          metadata: file.metadata,
-          columns: [name],
-          parsers: decoding.parsers,
-          rowStart: start,
-          rowEnd: end,
-          compressors,
-          onChunk: ({ columnName, columnData, rowStart }) => {
-            chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
-          },
-        });
-        await nextTurn();
-      }
+      await parquetRead({
+        file: file.buffer,
+        metadata: file.metadata,
+        columns: decoding.columns,
+        parsers: decoding.parsers,
+        rowStart: start,
+        rowEnd: end,
+        compressors,
+        onChunk: ({ columnName, columnData, rowStart }) => {
+          chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
+        },
+      });
     } catch (error) {
       throw notReadable(file.path, error, `, row group ${group}`);
     }
@@ -110,7 +103,19 @@ function recordBuilder(names: string[]): RecordBuilder {
     // Strings, numbers, booleans and null need nothing.
     return `${key}: (v = values[${c}][r - bases[${c}]], typeof v === "bigint" || (typeof v === "object" && v !== null) ? toJsonSafe(v) : v)`;
   });
-  build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`) as RecordBuilder;
+  try {
+    build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`) as RecordBuilder;
+  } catch {
+    // Code generation is switched off (--disallow-code-generation-from-strings): key by key.
+    build = (values, bases, r, safe) => {
+      const row: Row = {};
+      for (let c = 0; c < names.length; c++) {
+        const value = values[c][r - bases[c]];
+        row[names[c]] = typeof value === "bigint" || (typeof value === "object" && value !== null) ? safe(value) : value;
+      }
+      return row;
+    };
+  }
   builders.set(cacheKey, build);
   return build;
 }
@@ -123,14 +128,13 @@ function recordBuilder(names: string[]): RecordBuilder {
  * record instead, a row group's BigInts were a third of the live heap.
  */
 function withoutBigInts(values: ArrayLike<unknown>): ArrayLike<unknown> {
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Array.from(values, toJsonSafe);
-  if (!Array.isArray(values) || !values.some((value) => typeof value === "bigint")) return values;
+  const bigIntTyped = values instanceof BigInt64Array || values instanceof BigUint64Array;
+  if (!bigIntTyped && !(Array.isArray(values) && values.some((value) => typeof value === "bigint"))) return values;
   const numbers = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    if (typeof value !== "bigint") return values.map(toJsonSafe);
-    const number = Number(value);
-    if (!Number.isSafeInteger(number)) return values.map(toJsonSafe);
+    const number = typeof value === "bigint" ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(number)) return Array.from(values, toJsonSafe);
     numbers[i] = number;
   }
   return numbers;

@@ -77,7 +77,12 @@ export class PartWriter {
     }
     await truncate(paths.partial, committedBytes);
     const handle = await open(paths.partial, "r+");
-    return new PartWriter(paths, handle, committedBytes, sha256AfterPrefix(paths.partial, committedBytes));
+    try {
+      return new PartWriter(paths, handle, committedBytes, sha256AfterPrefix(paths.partial, committedBytes));
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   /** Queues text to append; writes out when ~1 MiB is waiting. */

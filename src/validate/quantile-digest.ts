@@ -79,10 +79,12 @@ function nearestRank(values: number[], q: number): number {
 
 /**
  * Moves the pending values into the centroids. Equal values go in as one
- * weighted point, which is what the t-digest would make of them anyway:
- * real columns repeat (integer delays, prices, codes), and one tree update
- * per distinct value instead of per value is most of the cost of this
- * check. The points go in a seeded shuffled order, as values would.
+ * weighted point (a centroid of equal values is exact; pushed one by one,
+ * the first copy could have merged into a neighbour instead): real columns
+ * repeat (integer delays, prices, codes), and one tree update per distinct
+ * value instead of per value is most of the cost of this check. The points
+ * go in a seeded shuffle, so the sorted order does not degrade the digest
+ * and the same values always give the same estimate.
  */
 function fold(state: DigestState): void {
   const digest = makeDigest();

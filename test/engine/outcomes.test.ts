@@ -51,7 +51,7 @@ describe("exit codes and outcomes", () => {
   });
 
   it("exits 64 naming the variable when BULKHEAD_HEAP_GROWTH_PERCENT is not a whole percent", async () => {
-    for (const value of ["abc", "-5", "12.5", "1001"]) {
+    for (const value of ["abc", "-5", "12.5", "1001", "0x64", "1e2"]) {
       const result = await runCli(["--version"], { env: { BULKHEAD_HEAP_GROWTH_PERCENT: value } });
       expect(result.code).toBe(64);
       expect(result.stderr).toContain(`BULKHEAD_HEAP_GROWTH_PERCENT=${value}: expected a whole number of percent from 0 to 1000`);
