@@ -10784,18 +10784,20 @@ var DecodedRows = class _DecodedRows {
     const chunks = /* @__PURE__ */ new Map();
     for (const name of decoding.names) chunks.set(name, []);
     try {
-      await parquetRead({
-        file: file.buffer,
-        metadata: file.metadata,
-        columns: decoding.columns,
-        parsers: decoding.parsers,
-        rowStart: start,
-        rowEnd: end,
-        compressors,
-        onChunk: ({ columnName, columnData, rowStart }) => {
-          chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
-        }
-      });
+      for (const columns2 of readGroups(decoding)) {
+        await parquetRead({
+          file: file.buffer,
+          metadata: file.metadata,
+          columns: columns2,
+          parsers: decoding.parsers,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
+          onChunk: ({ columnName, columnData, rowStart }) => {
+            chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
+          }
+        });
+      }
     } catch (error) {
       throw notReadable(file.path, error, `, row group ${group}`);
     }
@@ -10840,6 +10842,12 @@ function recordBuilder(names) {
   }
   builders.set(cacheKey, build);
   return build;
+}
+var COLUMN_AT_A_TIME_LIMIT = 16;
+function readGroups(decoding) {
+  const names = [...new Set(decoding.names)];
+  if (names.length !== decoding.names.length || names.length > COLUMN_AT_A_TIME_LIMIT) return [decoding.columns];
+  return names.map((name) => [name]);
 }
 function withoutBigInts(values) {
   const bigIntTyped = values instanceof BigInt64Array || values instanceof BigUint64Array;

