@@ -11731,6 +11731,10 @@ async function openDatasetWriter(format, ctx, committed) {
       const bytes = await part.sync();
       return { bytes, rows, ...encoder2.state() };
     },
+    commitAsOfNow() {
+      const now = { rows, ...encoder2.state() };
+      return part.sync().then((bytes) => ({ bytes, ...now }));
+    },
     async finish() {
       const { path: file, bytes, sha256 } = await part.finish();
       return [{ path: file, rows, bytes, sha256 }];

@@ -16,6 +16,7 @@ import {
   type Row,
   type ShardRef,
   type SinkContext,
+  type SinkPosition,
   type SinkWriter,
   type SourceBatch,
   formatShard,
@@ -219,7 +220,7 @@ class ShardRun {
         await this.saveCheckpoint(false, []);
         throw new InterruptedError(abortSignalName(signal));
       }
-      if (this.checkpointDue()) await this.saveCheckpoint(false, [], { background: true });
+      if (this.checkpointDue()) await this.saveCheckpointInBackground();
     }
 
     if (stage.aggregate) await this.writeGroups();
@@ -330,18 +331,60 @@ class ShardRun {
   }
 
   /**
+   * A periodic checkpoint that does not wait for the disk when the sink can
+   * say where it stands now (commitAsOfNow): the positions and a copy of the
+   * statistics are taken now, and the sink's fsync and the checkpoint's own
+   * save happen while the next batches run, the checkpoint only once the data
+   * it points at is durable. One save at a time; a failed one fails the next
+   * save or the shard. Other sinks commit here first, as saveCheckpoint does.
+   */
+  private async saveCheckpointInBackground(): Promise<void> {
+    if (!this.writer.commitAsOfNow) {
+      await this.saveCheckpoint(false, [], { background: true });
+      return;
+    }
+    await this.saving;
+    this.saving = null;
+    const sink = this.writer.commitAsOfNow();
+    // Rarely anything to write: most shards quarantine nothing.
+    const quarantine = await this.quarantine.commit();
+    const snapshot = structuredClone(this.checkpointOf(false, [], null, quarantine));
+    this.markSaved();
+    this.saving = sink
+      .then((position) => this.options.store.save({ ...snapshot, sink: position }))
+      .then(() => this.logSaved(snapshot));
+    this.saving.catch(() => undefined);
+  }
+
+  /**
    * Commits the sink and quarantine, then records their positions. With
    * `background`, the store writes the checkpoint while the next batches
    * run (their data is durable already; only the record of it is pending);
    * one save at a time, and a failed one fails the next save or the shard.
    */
   private async saveCheckpoint(done: boolean, outputs: OutputFile[], options: { background?: boolean } = {}): Promise<Checkpoint> {
-    const { pipeline, stage, shard, runId, attempt } = this.options;
     await this.saving;
     this.saving = null;
     const sink = done ? null : await this.writer.commit();
     const quarantine = await this.quarantine.commit();
-    const checkpoint: Checkpoint = {
+    const checkpoint = this.checkpointOf(done, outputs, sink, quarantine);
+    this.markSaved();
+    if (!options.background) {
+      await this.options.store.save(checkpoint);
+      this.logSaved(checkpoint);
+      return checkpoint;
+    }
+    // Statistics and aggregate groups are live: save a copy of them as of now.
+    const snapshot = structuredClone(checkpoint);
+    this.saving = this.options.store.save(snapshot).then(() => this.logSaved(snapshot));
+    this.saving.catch(() => undefined);
+    return snapshot;
+  }
+
+  /** The checkpoint of the shard as it stands (statistics and groups live, not copied). */
+  private checkpointOf(done: boolean, outputs: OutputFile[], sink: SinkPosition | null, quarantine: Checkpoint["quarantine"]): Checkpoint {
+    const { pipeline, stage, shard, runId, attempt } = this.options;
+    return {
       version: 1,
       pipeline: pipeline.name,
       runId,
@@ -361,22 +404,19 @@ class ShardRun {
       done,
       outputs,
     };
+  }
+
+  /** Starts the next checkpoint interval. */
+  private markSaved(): void {
     this.rowsAtLastSave = this.cursor?.row ?? 0;
     this.timeAtLastSave = Date.now();
-    const saved = () =>
-      this.options.logger.debug(
-        `stage ${stage.id} shard ${formatShard(shard)}: checkpoint ${checkpoint.seq} saved at row ${(checkpoint.cursor?.row ?? 0).toLocaleString("en-US")}`,
-      );
-    if (!options.background) {
-      await this.options.store.save(checkpoint);
-      saved();
-      return checkpoint;
-    }
-    // Statistics and aggregate groups are live: save a copy of them as of now.
-    const snapshot = structuredClone(checkpoint);
-    this.saving = this.options.store.save(snapshot).then(saved);
-    this.saving.catch(() => undefined);
-    return snapshot;
+  }
+
+  private logSaved(checkpoint: Checkpoint): void {
+    const { stage, shard } = this.options;
+    this.options.logger.debug(
+      `stage ${stage.id} shard ${formatShard(shard)}: checkpoint ${checkpoint.seq} saved at row ${(checkpoint.cursor?.row ?? 0).toLocaleString("en-US")}`,
+    );
   }
 }
 

@@ -71,6 +71,12 @@ async function openDatasetWriter(format: RecordFormat, ctx: SinkContext, committ
       const bytes = await part.sync();
       return { bytes, rows, ...encoder.state() } satisfies DatasetPosition;
     },
+    commitAsOfNow() {
+      // Everything but the durable length is read now; sync() takes the
+      // length at its call too, before it waits.
+      const now = { rows, ...encoder.state() };
+      return part.sync().then((bytes) => ({ bytes, ...now }) satisfies DatasetPosition);
+    },
     async finish(): Promise<OutputFile[]> {
       const { path: file, bytes, sha256 } = await part.finish();
       return [{ path: file, rows, bytes, sha256 }];

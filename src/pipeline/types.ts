@@ -115,6 +115,12 @@ export interface SinkWriter {
   write(records: Row[]): Promise<void>;
   /** Makes everything written so far durable and returns its position. */
   commit(): Promise<SinkPosition>;
+  /**
+   * Optional: like commit(), but the position is taken at the call and
+   * writes may go on while it becomes durable; resolves once it is. Lets a
+   * periodic checkpoint wait for the disk in the background.
+   */
+  commitAsOfNow?(): Promise<SinkPosition>;
   /** Completes this shard's part (rename into place) and describes it. */
   finish(): Promise<OutputFile[]>;
   /** Releases handles without finishing; the part stays resumable. */
