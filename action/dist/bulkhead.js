@@ -10831,14 +10831,7 @@ function recordBuilder(names) {
   try {
     build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`);
   } catch {
-    build = (values, bases, r, safe) => {
-      const row = {};
-      for (let c = 0; c < names.length; c++) {
-        const value = values[c][r - bases[c]];
-        row[names[c]] = typeof value === "bigint" || typeof value === "object" && value !== null ? safe(value) : value;
-      }
-      return row;
-    };
+    build = (values, bases, r) => convertRow(Object.fromEntries(names.map((name, c) => [name, values[c][r - bases[c]]])));
   }
   builders.set(cacheKey, build);
   return build;
@@ -11721,20 +11714,18 @@ async function openDatasetWriter(format, ctx, committed) {
   const part = await PartWriter.open(paths, committed ? committed.bytes : null);
   const encoder2 = format.encoder(committed);
   let rows = committed ? committed.rows : 0;
+  const commitAsOfNow = () => {
+    const now = { rows, ...encoder2.state() };
+    return part.sync().then((bytes) => ({ bytes, ...now }));
+  };
   return {
     async write(records) {
       if (encoder2.lines) await part.appendLines(encoder2.lines(records, rows));
       else await part.append(encoder2.encode(records, rows));
       rows += records.length;
     },
-    async commit() {
-      const bytes = await part.sync();
-      return { bytes, rows, ...encoder2.state() };
-    },
-    commitAsOfNow() {
-      const now = { rows, ...encoder2.state() };
-      return part.sync().then((bytes) => ({ bytes, ...now }));
-    },
+    commit: () => commitAsOfNow(),
+    commitAsOfNow,
     async finish() {
       const { path: file, bytes, sha256 } = await part.finish();
       return [{ path: file, rows, bytes, sha256 }];

@@ -90,8 +90,9 @@ async function runLocked(options: RunPipelineOptions, paths: PipelinePaths): Pro
   const statusOf = (id: string) => record.stages.find((s) => s.id === id)!.status;
   const needed = new Set(pipeline.stages.flatMap((s) => s.needs));
   const inThisProcess = (stage: Stage) => !(options.parallel ?? true) || stage.shards === 1;
-  /** Running stages that use this process's thread and that others wait for. */
-  const feeding = new Set<string>();
+  const stageById = new Map(pipeline.stages.map((s) => [s.id, s]));
+  /** True while a stage others wait for runs on this process's thread. */
+  const feeding = () => [...running.keys()].some((id) => needed.has(id) && inThisProcess(stageById.get(id)!));
 
   // Stages start as soon as everything they need has succeeded, so stages
   // that do not depend on each other run at the same time. Stages running in
@@ -120,14 +121,9 @@ async function runLocked(options: RunPipelineOptions, paths: PipelinePaths): Pro
         continue;
       }
       if (needs.some((status) => status !== "succeeded")) continue;
-      if (feeding.size > 0 && inThisProcess(stage) && !needed.has(stage.id)) continue;
+      if (inThisProcess(stage) && !needed.has(stage.id) && feeding()) continue;
       waiting.delete(stage.id);
-      if (inThisProcess(stage) && needed.has(stage.id)) feeding.add(stage.id);
-      const run = startStage(options, paths, record, stage, stageRecord, outcome).finally(() => {
-        running.delete(stage.id);
-        feeding.delete(stage.id);
-      });
-      running.set(stage.id, run);
+      running.set(stage.id, startStage(options, paths, record, stage, stageRecord, outcome).finally(() => running.delete(stage.id)));
     }
     if (running.size === 0) break;
     await Promise.race(running.values());

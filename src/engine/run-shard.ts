@@ -331,21 +331,20 @@ class ShardRun {
   }
 
   /**
-   * A periodic checkpoint that does not wait for the disk when the sink can
-   * say where it stands now (commitAsOfNow): the positions and a copy of the
-   * statistics are taken now, and the sink's fsync and the checkpoint's own
-   * save happen while the next batches run, the checkpoint only once the data
-   * it points at is durable. One save at a time; a failed one fails the next
-   * save or the shard. Other sinks commit here first, as saveCheckpoint does.
+   * A periodic checkpoint, saved while the next batches run: the positions
+   * and a copy of the statistics and groups are taken now, the checkpoint is
+   * written once the data it points at is durable. A sink that can say where
+   * it stands now (commitAsOfNow) makes its data durable in the background
+   * too; other sinks commit here first. One save at a time; a failed one
+   * fails the next save or the shard.
    */
   private async saveCheckpointInBackground(): Promise<void> {
-    if (!this.writer.commitAsOfNow) {
-      await this.saveCheckpoint(false, [], { background: true });
-      return;
-    }
     await this.saving;
     this.saving = null;
-    const sink = this.writer.commitAsOfNow();
+    const sink = this.writer.commitAsOfNow ? this.writer.commitAsOfNow() : Promise.resolve(await this.writer.commit());
+    // Its failure is reported through `saving`; until that is chained, keep
+    // it from counting as unhandled.
+    sink.catch(() => undefined);
     // Rarely anything to write: most shards quarantine nothing.
     const quarantine = await this.quarantine.commit();
     const snapshot = structuredClone(this.checkpointOf(false, [], null, quarantine));
@@ -356,29 +355,17 @@ class ShardRun {
     this.saving.catch(() => undefined);
   }
 
-  /**
-   * Commits the sink and quarantine, then records their positions. With
-   * `background`, the store writes the checkpoint while the next batches
-   * run (their data is durable already; only the record of it is pending);
-   * one save at a time, and a failed one fails the next save or the shard.
-   */
-  private async saveCheckpoint(done: boolean, outputs: OutputFile[], options: { background?: boolean } = {}): Promise<Checkpoint> {
+  /** Commits the sink and quarantine, then saves the checkpoint recording their positions. */
+  private async saveCheckpoint(done: boolean, outputs: OutputFile[]): Promise<Checkpoint> {
     await this.saving;
     this.saving = null;
     const sink = done ? null : await this.writer.commit();
     const quarantine = await this.quarantine.commit();
     const checkpoint = this.checkpointOf(done, outputs, sink, quarantine);
     this.markSaved();
-    if (!options.background) {
-      await this.options.store.save(checkpoint);
-      this.logSaved(checkpoint);
-      return checkpoint;
-    }
-    // Statistics and aggregate groups are live: save a copy of them as of now.
-    const snapshot = structuredClone(checkpoint);
-    this.saving = this.options.store.save(snapshot).then(() => this.logSaved(snapshot));
-    this.saving.catch(() => undefined);
-    return snapshot;
+    await this.options.store.save(checkpoint);
+    this.logSaved(checkpoint);
+    return checkpoint;
   }
 
   /** The checkpoint of the shard as it stands (statistics and groups live, not copied). */

@@ -61,22 +61,20 @@ async function openDatasetWriter(format: RecordFormat, ctx: SinkContext, committ
   const encoder = format.encoder(committed);
   let rows = committed ? committed.rows : 0;
 
+  /** The position at the call; sync() takes the part's length at its call too, before it waits. */
+  const commitAsOfNow = (): Promise<DatasetPosition> => {
+    const now = { rows, ...encoder.state() };
+    return part.sync().then((bytes) => ({ bytes, ...now }));
+  };
+
   return {
     async write(records) {
       if (encoder.lines) await part.appendLines(encoder.lines(records, rows));
       else await part.append(encoder.encode(records, rows));
       rows += records.length;
     },
-    async commit() {
-      const bytes = await part.sync();
-      return { bytes, rows, ...encoder.state() } satisfies DatasetPosition;
-    },
-    commitAsOfNow() {
-      // Everything but the durable length is read now; sync() takes the
-      // length at its call too, before it waits.
-      const now = { rows, ...encoder.state() };
-      return part.sync().then((bytes) => ({ bytes, ...now }) satisfies DatasetPosition);
-    },
+    commit: () => commitAsOfNow(),
+    commitAsOfNow,
     async finish(): Promise<OutputFile[]> {
       const { path: file, bytes, sha256 } = await part.finish();
       return [{ path: file, rows, bytes, sha256 }];
