@@ -3,7 +3,7 @@ import { compressors } from "hyparquet-compressors";
 
 import type { Row } from "../pipeline/types.js";
 import { notReadable, type ParquetFile } from "./parquet-file.js";
-import { toJsonSafe } from "./parquet-values.js";
+import { convertRow, toJsonSafe } from "./parquet-values.js";
 
 /** The decoded values of one column over a range of rows. */
 interface ColumnValues {
@@ -109,14 +109,8 @@ function recordBuilder(names: string[]): RecordBuilder {
     build = new Function("values", "bases", "r", "toJsonSafe", `let v; return { ${fields.join(", ")} };`) as RecordBuilder;
   } catch {
     // Code generation is switched off (--disallow-code-generation-from-strings): key by key.
-    build = (values, bases, r, safe) => {
-      const row: Row = {};
-      for (let c = 0; c < names.length; c++) {
-        const value = values[c][r - bases[c]];
-        row[names[c]] = typeof value === "bigint" || (typeof value === "object" && value !== null) ? safe(value) : value;
-      }
-      return row;
-    };
+    // fromEntries defines "__proto__" as a field, as the literal does.
+    build = (values, bases, r) => convertRow(Object.fromEntries(names.map((name, c) => [name, values[c][r - bases[c]]])));
   }
   builders.set(cacheKey, build);
   return build;

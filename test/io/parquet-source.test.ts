@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFile, open, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -131,6 +132,14 @@ describe("parquet source", () => {
       [["__proto__", 2], ['we"ird\\name', "b"], ["constructor", 7], ["x: 1 }; throw 1; //", 3.5]],
     ]);
     expect(Object.getPrototypeOf(records[0])).toBe(Object.prototype);
+
+    // Where code generation is switched off, records are built key by key: the same records.
+    const keyByKey = execFileSync(
+      process.execPath,
+      ["--disallow-code-generation-from-strings", "--import", import.meta.resolve("tsx"), "test/fixtures/read-parquet-records.ts", dir, "odd.parquet"],
+      { encoding: "utf8" },
+    );
+    expect(JSON.parse(keyByKey)).toEqual(records.map((record) => [true, Object.entries(record)]));
   });
 
   test("gives 64-bit integers as numbers, null as null, and beyond 2^53 as decimal strings", async () => {
