@@ -11593,6 +11593,10 @@ var PartWriter = class _PartWriter {
     }
     if (before !== null) await before;
   }
+  /** Bytes appended so far: the file's length once they are written. */
+  get length() {
+    return this.written + this.used;
+  }
   /**
    * Writes and fsyncs everything appended before the call; returns the
    * file's length at the call.
@@ -11715,8 +11719,8 @@ async function openDatasetWriter(format, ctx, committed) {
   const encoder2 = format.encoder(committed);
   let rows = committed ? committed.rows : 0;
   const commitAsOfNow = () => {
-    const now = { rows, ...encoder2.state() };
-    return part.sync().then((bytes) => ({ bytes, ...now }));
+    const position = { bytes: part.length, rows, ...encoder2.state() };
+    return { position, durable: part.sync().then(() => void 0) };
   };
   return {
     async write(records) {
@@ -11724,7 +11728,11 @@ async function openDatasetWriter(format, ctx, committed) {
       else await part.append(encoder2.encode(records, rows));
       rows += records.length;
     },
-    commit: () => commitAsOfNow(),
+    async commit() {
+      const { position, durable } = commitAsOfNow();
+      await durable;
+      return position;
+    },
     commitAsOfNow,
     async finish() {
       const { path: file, bytes, sha256 } = await part.finish();

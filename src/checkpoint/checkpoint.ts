@@ -58,11 +58,26 @@ const sealedSchema = z.strictObject({
   checkpoint: z.unknown(),
 });
 
-/** Serialises a checkpoint with the sha256 of its canonical JSON. */
-export function sealCheckpoint(checkpoint: Checkpoint): string {
+/** A checkpoint's fields without its bulky state (check statistics, aggregate groups). */
+export type CheckpointHead = Omit<Checkpoint, "stats" | "aggregate">;
+
+/** A checkpoint serialised for storage, and the fields a store files it by. */
+export interface SealedCheckpoint {
+  head: CheckpointHead;
+  /** The checkpoint's JSON and the sha256 of it, as written to storage. */
+  text: string;
+}
+
+/**
+ * Serialises a checkpoint with the sha256 of its canonical JSON. The text
+ * is a snapshot: the live statistics and groups the checkpoint refers to
+ * may change as soon as this returns, so nothing needs copying first.
+ */
+export function sealCheckpoint(checkpoint: Checkpoint): SealedCheckpoint {
   const body = JSON.stringify(checkpoint);
   const sha256 = createHash("sha256").update(body).digest("hex");
-  return `{"sha256":"${sha256}","checkpoint":${body}}\n`;
+  const { stats: _stats, aggregate: _aggregate, ...head } = checkpoint;
+  return { head, text: `{"sha256":"${sha256}","checkpoint":${body}}\n` };
 }
 
 /**
@@ -110,5 +125,5 @@ export interface CheckpointStore {
   /** The newest valid checkpoint of a shard, or null if it has none. */
   load(key: ShardKey): Promise<LoadedCheckpoint | null>;
   /** Saves atomically. Throws if it was not saved. */
-  save(checkpoint: Checkpoint): Promise<void>;
+  save(sealed: SealedCheckpoint): Promise<void>;
 }

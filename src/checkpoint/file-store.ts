@@ -4,11 +4,10 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../engine/atomic.js";
 import {
-  type Checkpoint,
   type CheckpointStore,
   type LoadedCheckpoint,
+  type SealedCheckpoint,
   type ShardKey,
-  sealCheckpoint,
   unsealCheckpoint,
 } from "./checkpoint.js";
 
@@ -45,11 +44,11 @@ export function makeFileCheckpointStore(runsDir: string): CheckpointStore {
       return null;
     },
 
-    async save(checkpoint: Checkpoint): Promise<void> {
-      const dir = dirOf(checkpoint);
+    async save({ head, text }: SealedCheckpoint): Promise<void> {
+      const dir = dirOf(head);
       await mkdir(dir, { recursive: true });
-      const name = `${String(checkpoint.seq).padStart(9, "0")}.json`;
-      await writeFileAtomic(path.join(dir, name), sealCheckpoint(checkpoint));
+      const name = `${String(head.seq).padStart(9, "0")}.json`;
+      await writeFileAtomic(path.join(dir, name), text);
       const names = await listCheckpointFiles(dir);
       for (const old of names.slice(0, -KEEP)) await rm(path.join(dir, old), { force: true });
     },

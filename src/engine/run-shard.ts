@@ -4,7 +4,7 @@
 // definition, the upstream datasets and the checkpoint store.
 import path from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { Checkpoint, CheckpointStore } from "../checkpoint/checkpoint.js";
+import { type Checkpoint, type CheckpointHead, type CheckpointStore, sealCheckpoint } from "../checkpoint/checkpoint.js";
 import type { Pipeline, Stage, StageContext } from "../pipeline/define.js";
 import { InterruptedError, NonRetryableError, StageError, describeCause, toError } from "../pipeline/errors.js";
 import {
@@ -331,27 +331,24 @@ class ShardRun {
   }
 
   /**
-   * A periodic checkpoint, saved while the next batches run: the positions
-   * and a copy of the statistics and groups are taken now, the checkpoint is
-   * written once the data it points at is durable. A sink that can say where
-   * it stands now (commitAsOfNow) makes its data durable in the background
-   * too; other sinks commit here first. One save at a time; a failed one
-   * fails the next save or the shard.
+   * A periodic checkpoint, stored while the next batches run: it is taken
+   * and serialised now and stored once the data it points at is durable. A
+   * sink that can say where it stands now (commitAsOfNow) makes its data
+   * durable in the background; other sinks commit here first. One save at
+   * a time; a failed one fails the next save or the shard.
    */
   private async saveCheckpointInBackground(): Promise<void> {
     await this.saving;
     this.saving = null;
-    const sink = this.writer.commitAsOfNow ? this.writer.commitAsOfNow() : Promise.resolve(await this.writer.commit());
+    const { position, durable } = this.writer.commitAsOfNow?.() ?? { position: await this.writer.commit(), durable: Promise.resolve() };
     // Its failure is reported through `saving`; until that is chained, keep
     // it from counting as unhandled.
-    sink.catch(() => undefined);
+    durable.catch(() => undefined);
     // Rarely anything to write: most shards quarantine nothing.
     const quarantine = await this.quarantine.commit();
-    const snapshot = structuredClone(this.checkpointOf(false, [], null, quarantine));
+    const sealed = sealCheckpoint(this.checkpointOf(false, [], position, quarantine));
     this.markSaved();
-    this.saving = sink
-      .then((position) => this.options.store.save({ ...snapshot, sink: position }))
-      .then(() => this.logSaved(snapshot));
+    this.saving = durable.then(() => this.options.store.save(sealed)).then(() => this.logSaved(sealed.head));
     this.saving.catch(() => undefined);
   }
 
@@ -363,12 +360,12 @@ class ShardRun {
     const quarantine = await this.quarantine.commit();
     const checkpoint = this.checkpointOf(done, outputs, sink, quarantine);
     this.markSaved();
-    await this.options.store.save(checkpoint);
+    await this.options.store.save(sealCheckpoint(checkpoint));
     this.logSaved(checkpoint);
     return checkpoint;
   }
 
-  /** The checkpoint of the shard as it stands (statistics and groups live, not copied). */
+  /** The checkpoint of the shard as it stands (statistics and groups live, not copied: seal it before the next batch). */
   private checkpointOf(done: boolean, outputs: OutputFile[], sink: SinkPosition | null, quarantine: Checkpoint["quarantine"]): Checkpoint {
     const { pipeline, stage, shard, runId, attempt } = this.options;
     return {
@@ -399,7 +396,7 @@ class ShardRun {
     this.timeAtLastSave = Date.now();
   }
 
-  private logSaved(checkpoint: Checkpoint): void {
+  private logSaved(checkpoint: CheckpointHead): void {
     const { stage, shard } = this.options;
     this.options.logger.debug(
       `stage ${stage.id} shard ${formatShard(shard)}: checkpoint ${checkpoint.seq} saved at row ${(checkpoint.cursor?.row ?? 0).toLocaleString("en-US")}`,

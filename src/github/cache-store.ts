@@ -18,10 +18,10 @@ import * as cache from "@actions/cache";
 import { z } from "zod";
 import {
   type Checkpoint,
+  type CheckpointHead,
   type CheckpointStore,
   type LoadedCheckpoint,
   type ShardKey,
-  sealCheckpoint,
   unsealCheckpoint,
 } from "../checkpoint/checkpoint.js";
 import type { Logger } from "../pipeline/types.js";
@@ -33,7 +33,7 @@ export function checkpointKeyPrefix(key: ShardKey): string {
 }
 
 /** A new key for every save: sequence, attempt and time make it unique. */
-function checkpointKey(checkpoint: Checkpoint): string {
+function checkpointKey(checkpoint: CheckpointHead): string {
   const seq = String(checkpoint.seq).padStart(9, "0");
   return `${checkpointKeyPrefix(checkpoint)}${seq}-a${checkpoint.attempt}-${Date.now()}`;
 }
@@ -104,7 +104,7 @@ export function makeCacheCheckpointStore(options: CacheStoreOptions): Checkpoint
       return { checkpoint: newest.checkpoint, warnings: [] } satisfies LoadedCheckpoint;
     },
 
-    async save(checkpoint) {
+    async save({ head: checkpoint, text }) {
       // A finished shard ships its output as an artifact; no segment needed.
       if (checkpoint.done) return;
       const prefix = checkpointKeyPrefix(checkpoint);
@@ -120,7 +120,7 @@ export function makeCacheCheckpointStore(options: CacheStoreOptions): Checkpoint
         before,
       );
       const chain = [...(chains.get(prefix) ?? []), { key, seq: checkpoint.seq, files }];
-      await writeFile(path.join(absolute(dir), "checkpoint.json"), sealCheckpoint(checkpoint));
+      await writeFile(path.join(absolute(dir), "checkpoint.json"), text);
       await writeFile(path.join(absolute(dir), "chain.json"), JSON.stringify(chain));
 
       let id: number;
@@ -228,9 +228,9 @@ async function rebuildFiles(
 export function warnOnFailedSave(store: CheckpointStore, logger: Logger): CheckpointStore {
   return {
     load: (key) => store.load(key),
-    async save(checkpoint) {
+    async save(sealed) {
       try {
-        await store.save(checkpoint);
+        await store.save(sealed);
       } catch (error) {
         const message = (error as Error).message;
         logger.warn(

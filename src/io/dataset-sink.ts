@@ -61,10 +61,9 @@ async function openDatasetWriter(format: RecordFormat, ctx: SinkContext, committ
   const encoder = format.encoder(committed);
   let rows = committed ? committed.rows : 0;
 
-  /** The position at the call; sync() takes the part's length at its call too, before it waits. */
-  const commitAsOfNow = (): Promise<DatasetPosition> => {
-    const now = { rows, ...encoder.state() };
-    return part.sync().then((bytes) => ({ bytes, ...now }));
+  const commitAsOfNow = () => {
+    const position: DatasetPosition = { bytes: part.length, rows, ...encoder.state() };
+    return { position, durable: part.sync().then(() => undefined) };
   };
 
   return {
@@ -73,7 +72,11 @@ async function openDatasetWriter(format: RecordFormat, ctx: SinkContext, committ
       else await part.append(encoder.encode(records, rows));
       rows += records.length;
     },
-    commit: () => commitAsOfNow(),
+    async commit() {
+      const { position, durable } = commitAsOfNow();
+      await durable;
+      return position;
+    },
     commitAsOfNow,
     async finish(): Promise<OutputFile[]> {
       const { path: file, bytes, sha256 } = await part.finish();

@@ -118,6 +118,11 @@ export class PartWriter {
     if (before !== null) await before;
   }
 
+  /** Bytes appended so far: the file's length once they are written. */
+  get length(): number {
+    return this.written + this.used;
+  }
+
   /**
    * Writes and fsyncs everything appended before the call; returns the
    * file's length at the call.

@@ -116,11 +116,12 @@ export interface SinkWriter {
   /** Makes everything written so far durable and returns its position. */
   commit(): Promise<SinkPosition>;
   /**
-   * Optional: like commit(), but the position is taken at the call and
-   * writes may go on while it becomes durable; resolves once it is. Lets a
-   * periodic checkpoint wait for the disk in the background.
+   * Optional: like commit(), but returns the position at once and makes it
+   * durable in the background (`durable` resolves then; writes may go on
+   * meanwhile). Lets a periodic checkpoint be taken now and stored once
+   * the data it points at is on disk.
    */
-  commitAsOfNow?(): Promise<SinkPosition>;
+  commitAsOfNow?(): { position: SinkPosition; durable: Promise<void> };
   /** Completes this shard's part (rename into place) and describes it. */
   finish(): Promise<OutputFile[]>;
   /** Releases handles without finishing; the part stays resumable. */

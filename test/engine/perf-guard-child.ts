@@ -4,7 +4,7 @@
 //
 // Usage: node --import tsx test/engine/perf-guard-child.ts <rows> <dir>
 import path from "node:path";
-import type { Checkpoint, CheckpointStore } from "../../src/checkpoint/checkpoint.js";
+import type { CheckpointStore, SealedCheckpoint } from "../../src/checkpoint/checkpoint.js";
 import { runShard } from "../../src/engine/run-shard.js";
 import {
   definePipeline,
@@ -63,7 +63,7 @@ let batches = 0;
 let peakRss = 0;
 const store: CheckpointStore = {
   load: async () => null,
-  async save(_checkpoint: Checkpoint) {
+  async save(_sealed: SealedCheckpoint) {
     saves++;
   },
 };

@@ -8,7 +8,7 @@ import { type PipelinePaths, pipelinePaths } from "../../engine/paths.js";
 import { loadDatasets, publishParts } from "../../engine/run-stage.js";
 import { formatSeconds } from "../../engine/progress.js";
 import { type ShardResult, runShard, shardDataDir } from "../../engine/run-shard.js";
-import type { Checkpoint, CheckpointStore } from "../../checkpoint/checkpoint.js";
+import type { CheckpointHead, CheckpointStore } from "../../checkpoint/checkpoint.js";
 import type { Pipeline, Stage } from "../../pipeline/define.js";
 import { InterruptedError, StageError, toError } from "../../pipeline/errors.js";
 import { loadPipeline } from "../../pipeline/load.js";
@@ -161,7 +161,7 @@ async function reportShardFailure(
   shard: ShardRef,
   error: Error,
   started: number,
-  checkpoint: Checkpoint | null,
+  checkpoint: CheckpointHead | null,
 ): Promise<void> {
   const { logger, attempt, redact } = context;
   const interrupted = error instanceof InterruptedError;
@@ -207,13 +207,13 @@ function ignoreSavedCheckpoints(store: CheckpointStore, logger: ActionContext["l
       logger.info(`fresh: true: not resuming stage ${key.stage} shard ${formatShard(key.shard)} from a checkpoint; it starts at row 0`);
       return null;
     },
-    save: (checkpoint) => store.save(checkpoint),
+    save: (sealed) => store.save(sealed),
   };
 }
 
 /** Remembers the newest checkpoint that was really restored or saved. */
 function trackLastCheckpoint(store: CheckpointStore) {
-  let last: Checkpoint | null = null;
+  let last: CheckpointHead | null = null;
   return {
     last: () => last,
     store: {
@@ -222,9 +222,9 @@ function trackLastCheckpoint(store: CheckpointStore) {
         last = loaded?.checkpoint ?? null;
         return loaded;
       },
-      async save(checkpoint) {
-        await store.save(checkpoint);
-        last = checkpoint;
+      async save(sealed) {
+        await store.save(sealed);
+        last = sealed.head;
       },
     } satisfies CheckpointStore,
   };
