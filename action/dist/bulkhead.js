@@ -11593,22 +11593,27 @@ var PartWriter = class _PartWriter {
     }
     if (before !== null) await before;
   }
-  /** Bytes appended so far: the file's length once they are written. */
-  get length() {
-    return this.written + this.used;
-  }
   /**
-   * Writes and fsyncs everything appended before the call; returns the
-   * file's length at the call.
+   * Starts making everything appended so far durable: `bytes` is the
+   * file's length as of the call, `durable` resolves once those bytes are
+   * synced (appends may go on meanwhile).
    */
-  async sync() {
+  syncAsOfNow() {
     this.flush();
-    const bytes = this.written;
+    return { bytes: this.written, durable: this.syncQueued() };
+  }
+  /** Writes and fsyncs everything appended before the call; returns the file's length at the call. */
+  async sync() {
+    const { bytes, durable } = this.syncAsOfNow();
+    await durable;
+    return bytes;
+  }
+  /** Waits for the queued writes and background datasyncs, then fsyncs. */
+  async syncQueued() {
     await this.writes;
     await this.background;
     if (this.backgroundError !== null) throw this.backgroundError;
     await this.handle.sync();
-    return bytes;
   }
   /** Syncs, closes and renames the part to its final name. */
   async finish() {
@@ -11719,8 +11724,9 @@ async function openDatasetWriter(format, ctx, committed) {
   const encoder2 = format.encoder(committed);
   let rows = committed ? committed.rows : 0;
   const commitAsOfNow = () => {
-    const position = { bytes: part.length, rows, ...encoder2.state() };
-    return { position, durable: part.sync().then(() => void 0) };
+    const { bytes, durable } = part.syncAsOfNow();
+    const position = { bytes, rows, ...encoder2.state() };
+    return { position, durable };
   };
   return {
     async write(records) {

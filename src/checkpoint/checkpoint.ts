@@ -76,7 +76,9 @@ export interface SealedCheckpoint {
 export function sealCheckpoint(checkpoint: Checkpoint): SealedCheckpoint {
   const body = JSON.stringify(checkpoint);
   const sha256 = createHash("sha256").update(body).digest("hex");
-  const { stats: _stats, aggregate: _aggregate, ...head } = checkpoint;
+  const { stats: _stats, aggregate: _aggregate, ...fields } = checkpoint;
+  // A source may hand out one cursor object and move it on.
+  const head = { ...fields, cursor: structuredClone(checkpoint.cursor) };
   return { head, text: `{"sha256":"${sha256}","checkpoint":${body}}\n` };
 }
 

@@ -169,8 +169,14 @@ class ShardRun {
   private timeAtLastSave = Date.now();
   /** Source row (shard-relative) where the batch being processed began. */
   batchStartRow: number;
-  /** A periodic checkpoint still being written by the store, if any. */
-  private saving: Promise<void> | null = null;
+  /**
+   * Periodic checkpoints taken but not stored yet, oldest first. Each is
+   * stored after the one before it, so the newest on disk is always the
+   * newest that could be.
+   */
+  private unsaved: Promise<void>[] = [];
+  /** The first failure of a background save, reported at the next checkpoint. */
+  private saveFailure: { error: unknown } | null = null;
 
   constructor(
     private readonly options: RunShardOptions,
@@ -196,7 +202,7 @@ class ShardRun {
       return await this.runBatches(ioContext);
     } catch (error) {
       // A retry must not start while this attempt's last save may still land.
-      await this.saving?.catch(() => undefined);
+      await this.allSaved().catch(() => undefined);
       throw error;
     }
   }
@@ -225,7 +231,7 @@ class ShardRun {
 
     if (stage.aggregate) await this.writeGroups();
     this.failOnTooManyInvalid();
-    await this.saving;
+    await this.allSaved();
     // Commit first so the final checkpoint's positions cover everything.
     const outputs = await this.writer.finish();
     const checkpoint = await this.saveCheckpoint(true, outputs);
@@ -334,28 +340,53 @@ class ShardRun {
    * A periodic checkpoint, stored while the next batches run: it is taken
    * and serialised now and stored once the data it points at is durable. A
    * sink that can say where it stands now (commitAsOfNow) makes its data
-   * durable in the background; other sinks commit here first. One save at
-   * a time; a failed one fails the next save or the shard.
+   * durable in the background; other sinks commit here first.
+   *
+   * The shard does not wait for the previous checkpoint's store unless two
+   * are still unsaved: a slow fsync (the disk busy with other writes) or a
+   * store whose callbacks wait their turn behind busy stages would
+   * otherwise stall the shard at every checkpoint. A failed save fails the
+   * shard at the next checkpoint, or at the end.
    */
   private async saveCheckpointInBackground(): Promise<void> {
-    await this.saving;
-    this.saving = null;
+    this.throwSaveFailure();
+    while (this.unsaved.length >= MAX_UNSAVED_CHECKPOINTS) await this.unsaved[0];
     const { position, durable } = this.writer.commitAsOfNow?.() ?? { position: await this.writer.commit(), durable: Promise.resolve() };
-    // Its failure is reported through `saving`; until that is chained, keep
-    // it from counting as unhandled.
-    durable.catch(() => undefined);
     // Rarely anything to write: most shards quarantine nothing.
-    const quarantine = await this.quarantine.commit();
+    const quarantine = await this.quarantine.commit().catch(async (error: unknown) => {
+      await durable.catch(() => undefined);
+      throw error;
+    });
     const sealed = sealCheckpoint(this.checkpointOf(false, [], position, quarantine));
     this.markSaved();
-    this.saving = durable.then(() => this.options.store.save(sealed)).then(() => this.logSaved(sealed.head));
-    this.saving.catch(() => undefined);
+
+    const previous = this.unsaved.at(-1) ?? Promise.resolve();
+    const save = Promise.all([previous, durable])
+      .then(() => this.options.store.save(sealed))
+      .then(() => this.logSaved(sealed.head));
+    this.unsaved.push(save);
+    save.then(
+      () => this.unsaved.splice(this.unsaved.indexOf(save), 1),
+      (error: unknown) => {
+        this.unsaved.splice(this.unsaved.indexOf(save), 1);
+        this.saveFailure ??= { error };
+      },
+    );
+  }
+
+  /** Resolves once every periodic checkpoint taken is stored; rejects if one was not. */
+  private async allSaved(): Promise<void> {
+    await Promise.all(this.unsaved);
+    this.throwSaveFailure();
+  }
+
+  private throwSaveFailure(): void {
+    if (this.saveFailure) throw this.saveFailure.error;
   }
 
   /** Commits the sink and quarantine, then saves the checkpoint recording their positions. */
   private async saveCheckpoint(done: boolean, outputs: OutputFile[]): Promise<Checkpoint> {
-    await this.saving;
-    this.saving = null;
+    await this.allSaved();
     const sink = done ? null : await this.writer.commit();
     const quarantine = await this.quarantine.commit();
     const checkpoint = this.checkpointOf(done, outputs, sink, quarantine);
@@ -403,6 +434,13 @@ class ShardRun {
     );
   }
 }
+
+/**
+ * Periodic checkpoints that may wait to be stored before the shard waits
+ * for the oldest: memory for one sealed checkpoint more, in exchange for
+ * riding out one slow save.
+ */
+const MAX_UNSAVED_CHECKPOINTS = 2;
 
 /** Longest stretch a shard keeps the event loop before letting others run. */
 const EVENT_LOOP_TURN_MS = 20;

@@ -104,22 +104,22 @@ export function makeCacheCheckpointStore(options: CacheStoreOptions): Checkpoint
       return { checkpoint: newest.checkpoint, warnings: [] } satisfies LoadedCheckpoint;
     },
 
-    async save({ head: checkpoint, text }) {
+    async save({ head, text }) {
       // A finished shard ships its output as an artifact; no segment needed.
-      if (checkpoint.done) return;
-      const prefix = checkpointKeyPrefix(checkpoint);
-      const dir = entryDir(checkpoint);
+      if (head.done) return;
+      const prefix = checkpointKeyPrefix(head);
+      const dir = entryDir(head);
       await rm(absolute(dir), { recursive: true, force: true });
       await mkdir(absolute(dir), { recursive: true });
 
-      const key = checkpointKey(checkpoint);
+      const key = checkpointKey(head);
       const before = carried.get(prefix) ?? new Map();
       const { files, sizes } = await writeSegment(
-        options.shardDataDir(checkpoint),
-        path.join(absolute(dir), "segments", String(checkpoint.seq)),
+        options.shardDataDir(head),
+        path.join(absolute(dir), "segments", String(head.seq)),
         before,
       );
-      const chain = [...(chains.get(prefix) ?? []), { key, seq: checkpoint.seq, files }];
+      const chain = [...(chains.get(prefix) ?? []), { key, seq: head.seq, files }];
       await writeFile(path.join(absolute(dir), "checkpoint.json"), text);
       await writeFile(path.join(absolute(dir), "chain.json"), JSON.stringify(chain));
 
@@ -134,7 +134,7 @@ export function makeCacheCheckpointStore(options: CacheStoreOptions): Checkpoint
       // Only a saved segment counts as carried; a failed one is resent next time.
       chains.set(prefix, chain);
       carried.set(prefix, sizes);
-      logger.debug(`checkpoint ${checkpoint.seq} saved to the Actions cache as ${key}`);
+      logger.debug(`checkpoint ${head.seq} saved to the Actions cache as ${key}`);
     },
   };
 }

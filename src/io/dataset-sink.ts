@@ -62,8 +62,9 @@ async function openDatasetWriter(format: RecordFormat, ctx: SinkContext, committ
   let rows = committed ? committed.rows : 0;
 
   const commitAsOfNow = () => {
-    const position: DatasetPosition = { bytes: part.length, rows, ...encoder.state() };
-    return { position, durable: part.sync().then(() => undefined) };
+    const { bytes, durable } = part.syncAsOfNow();
+    const position: DatasetPosition = { bytes, rows, ...encoder.state() };
+    return { position, durable };
   };
 
   return {

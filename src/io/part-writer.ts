@@ -118,23 +118,29 @@ export class PartWriter {
     if (before !== null) await before;
   }
 
-  /** Bytes appended so far: the file's length once they are written. */
-  get length(): number {
-    return this.written + this.used;
+  /**
+   * Starts making everything appended so far durable: `bytes` is the
+   * file's length as of the call, `durable` resolves once those bytes are
+   * synced (appends may go on meanwhile).
+   */
+  syncAsOfNow(): { bytes: number; durable: Promise<void> } {
+    this.flush();
+    return { bytes: this.written, durable: this.syncQueued() };
   }
 
-  /**
-   * Writes and fsyncs everything appended before the call; returns the
-   * file's length at the call.
-   */
+  /** Writes and fsyncs everything appended before the call; returns the file's length at the call. */
   async sync(): Promise<number> {
-    this.flush();
-    const bytes = this.written;
+    const { bytes, durable } = this.syncAsOfNow();
+    await durable;
+    return bytes;
+  }
+
+  /** Waits for the queued writes and background datasyncs, then fsyncs. */
+  private async syncQueued(): Promise<void> {
     await this.writes;
     await this.background;
     if (this.backgroundError !== null) throw this.backgroundError;
     await this.handle.sync();
-    return bytes;
   }
 
   /** Syncs, closes and renames the part to its final name. */

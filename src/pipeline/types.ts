@@ -117,9 +117,10 @@ export interface SinkWriter {
   commit(): Promise<SinkPosition>;
   /**
    * Optional: like commit(), but returns the position at once and makes it
-   * durable in the background (`durable` resolves then; writes may go on
-   * meanwhile). Lets a periodic checkpoint be taken now and stored once
-   * the data it points at is on disk.
+   * durable in the background. `position` is a new object the writer never
+   * changes; `durable` resolves once exactly that much is on disk, and
+   * rejects if it cannot be. write() may be called meanwhile. Lets a
+   * periodic checkpoint be taken now and stored once its data is durable.
    */
   commitAsOfNow?(): { position: SinkPosition; durable: Promise<void> };
   /** Completes this shard's part (rename into place) and describes it. */

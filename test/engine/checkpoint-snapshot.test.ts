@@ -7,7 +7,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Checkpoint, type CheckpointStore, type SealedCheckpoint, unsealCheckpoint } from "../../src/checkpoint/checkpoint.js";
 import { runShard } from "../../src/engine/run-shard.js";
-import { definePipeline, defineStage, ndjsonDataset } from "../../src/index.js";
+import { definePipeline, defineStage, mean, ndjsonDataset, quantile, unique } from "../../src/index.js";
+import { makeStats } from "../../src/validate/index.js";
 import type { Row, Source } from "../../src/pipeline/types.js";
 import { makeTempDir } from "../support/cli.js";
 
@@ -47,8 +48,9 @@ function expectedGroups(end: number): Record<string, Totals> {
 
 /**
  * A store whose periodic saves finish only once the shard has read two more
- * batches past the checkpoint (as far as it goes before the next one), so
- * every save but the last overlaps the shard's work.
+ * batches past the checkpoint, so every save but the last overlaps the
+ * shard's work. (A checkpoint sealed late, after the sink's fsync or the
+ * previous save, would see those batches.)
  */
 function slowStore() {
   const saved: { checkpoint: Checkpoint; rowsReadWhileSaving: number }[] = [];
@@ -80,10 +82,16 @@ function slowStore() {
   return { store, saved, onProgress };
 }
 
-async function run(stage: ReturnType<typeof defineStage>, dir: string) {
+/** Every save but the last (at the end of the input) finished while the shard read on. */
+function expectOverlap(periodic: { rowsReadWhileSaving: number }[]): void {
+  const overlaps = periodic.map((entry) => entry.rowsReadWhileSaving);
+  expect(overlaps.at(-1)).toBe(0);
+  for (const rows of overlaps.slice(0, -1)) expect(rows).toBeGreaterThanOrEqual(2 * BATCH);
+}
+
+function shardOptions(stage: ReturnType<typeof defineStage>, dir: string, store: CheckpointStore, onProgress: (progress: { rowsIn: number }) => void) {
   const pipeline = definePipeline({ name: "snapshot", stages: [stage] });
-  const { store, saved, onProgress } = slowStore();
-  const result = await runShard({
+  return {
     pipeline,
     stage: pipeline.stages[0],
     shard: { index: 0, count: 1 },
@@ -93,14 +101,31 @@ async function run(stage: ReturnType<typeof defineStage>, dir: string) {
     baseDir: dir,
     store,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
-    resolveDataset: () => {
+    resolveDataset: (): never => {
       throw new Error("no datasets");
     },
     onProgress,
-  });
-  const periodic = saved.filter((entry) => !entry.checkpoint.done);
-  return { result, periodic };
+  };
 }
+
+async function run(stage: ReturnType<typeof defineStage>, dir: string) {
+  const { store, saved, onProgress } = slowStore();
+  const options = shardOptions(stage, dir, store, onProgress);
+  const result = await runShard(options);
+  const periodic = saved.filter((entry) => !entry.checkpoint.done);
+  return { result, periodic, checks: options.stage.checks };
+}
+
+const copyStage = (checks: Parameters<typeof defineStage>[0]["checks"] = []) =>
+  defineStage({
+    id: "copy",
+    source: generated,
+    batchSize: BATCH,
+    checkpoint: { everyRows: EVERY, everySeconds: 3600 },
+    transform: (record) => record,
+    output: ndjsonDataset(),
+    checks,
+  });
 
 describe("a checkpoint stored in the background", () => {
   it("holds the aggregate groups as of its row while folding goes on", async () => {
@@ -128,8 +153,7 @@ describe("a checkpoint stored in the background", () => {
     expect(periodic.map((entry) => entry.checkpoint.cursor?.row)).toEqual(
       Array.from({ length: ROWS / EVERY }, (_, i) => (i + 1) * EVERY),
     );
-    // The shard went on while each checkpoint but the last was saved.
-    expect(periodic.map((entry) => entry.rowsReadWhileSaving)).toEqual([...Array(ROWS / EVERY - 1).fill(2 * BATCH), 0]);
+    expectOverlap(periodic);
     for (const { checkpoint } of periodic) {
       const row = checkpoint.cursor?.row ?? 0;
       expect(checkpoint.aggregate, `checkpoint at row ${row}`).toEqual(expectedGroups(row));
@@ -138,25 +162,61 @@ describe("a checkpoint stored in the background", () => {
     expect(result.counts).toEqual({ rowsIn: ROWS, rowsOut: 7, rowsInvalid: 0 });
   });
 
-  it("records the dataset part's length as of its row while writing goes on", async () => {
-    const stage = defineStage({
-      id: "copy",
-      source: generated,
-      batchSize: BATCH,
-      checkpoint: { everyRows: EVERY, everySeconds: 3600 },
-      transform: (record) => record,
-      output: ndjsonDataset(),
-    });
-    const { result, periodic } = await run(stage, makeTempDir("bulkhead-snapshot-"));
+  it("records the dataset part's length and the statistics as of its row while writing goes on", async () => {
+    // Checks whose states grow in place (a set of keys, a digest).
+    const checks = [unique("id"), quantile("value", 0.5, { max: 10 }), mean("value", { min: 0, max: 10 })];
+    const { result, periodic, checks: stageChecks } = await run(copyStage(checks), makeTempDir("bulkhead-snapshot-"));
+    // The stage's own checks, plus the one definePipeline adds.
+    expect(stageChecks.length).toBe(checks.length + 1);
 
     const [part] = result.outputs;
     const lines = readFileSync(part.path, "utf8").split("\n").slice(0, -1);
     expect(lines).toHaveLength(ROWS);
-    expect(periodic.map((entry) => entry.rowsReadWhileSaving)).toEqual([...Array(ROWS / EVERY - 1).fill(2 * BATCH), 0]);
+    expectOverlap(periodic);
     for (const { checkpoint } of periodic) {
       const row = checkpoint.cursor?.row ?? 0;
       const bytes = Buffer.byteLength(lines.slice(0, row).map((line) => `${line}\n`).join(""));
       expect(checkpoint.sink, `checkpoint at row ${row}`).toMatchObject({ rows: row, bytes });
+      // The statistics of exactly the first `row` records, gathered apart.
+      const stats = makeStats(stageChecks);
+      stats.add(Array.from({ length: row }, (_, id) => recordOf(id)));
+      expect(checkpoint.stats, `statistics at row ${row}`).toEqual(JSON.parse(JSON.stringify(stats.state())));
     }
+  });
+
+  it("lets the shard run at most two checkpoints ahead of a store that does not finish", async () => {
+    let rowsRead = 0;
+    let rowsReadWhenFirstSaveEnded = -1;
+    let first = true;
+    const store: CheckpointStore = {
+      load: async () => null,
+      async save() {
+        if (!first) return;
+        first = false;
+        // Held until the shard gets four checkpoints past it, or 300 ms.
+        const started = performance.now();
+        while (rowsRead < EVERY * 5 && performance.now() - started < 300) await new Promise((resolve) => setTimeout(resolve, 5));
+        rowsReadWhenFirstSaveEnded = rowsRead;
+      },
+    };
+    const options = shardOptions(copyStage(), makeTempDir("bulkhead-snapshot-"), store, (progress) => void (rowsRead = progress.rowsIn));
+    await runShard(options);
+    // Checkpoints at 100 (being saved) and 200 (waiting) are unsaved when
+    // the one at 300 is due, so the shard waits there.
+    expect(rowsReadWhenFirstSaveEnded).toBe(3 * EVERY);
+  });
+
+  it("fails the shard when a save in the background fails, and stores nothing after it", async () => {
+    const rowsSaved: number[] = [];
+    const store: CheckpointStore = {
+      load: async () => null,
+      async save({ head }) {
+        if (head.cursor?.row === 2 * EVERY) throw new Error("disk full (injected)");
+        rowsSaved.push(head.cursor?.row ?? 0);
+      },
+    };
+    const options = shardOptions(copyStage(), makeTempDir("bulkhead-snapshot-"), store, () => undefined);
+    await expect(runShard(options)).rejects.toThrow("disk full (injected)");
+    expect(rowsSaved).toEqual([EVERY]);
   });
 });
