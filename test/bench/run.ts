@@ -58,6 +58,7 @@ const work = mkdtempSync(path.join(tmpdir(), "bulkhead-bench-"));
 
 /** Runs a job to its end; throws (with its stderr tail) if it fails. */
 async function measure(job: Job, onSample?: (child: ChildProcess) => boolean): Promise<Measure> {
+  settleDisk();
   const started = performance.now();
   const child = spawn(job.command, job.args, {
     cwd: ROOT,
@@ -82,6 +83,16 @@ async function measure(job: Job, onSample?: (child: ChildProcess) => boolean): P
     throw new Error(`bench: ${job.args.join(" ")} exited with ${code ?? signal}:\n${stderr}`);
   }
   return { seconds, peakRssMb: peakKb / 1024 };
+}
+
+/**
+ * Writes out what earlier jobs left in the page cache before the next job's
+ * clock starts. The script ends with ~417 MB still dirty (a `sync` then
+ * takes 0.16 s here); left alone, the kernel writes it back during the next
+ * job, so which job paid for it depended on the order of jobs.
+ */
+function settleDisk(): void {
+  execFileSync("sync");
 }
 
 /** Sum of VmRSS (kB) of `pid` and all its descendants. */
