@@ -357,7 +357,7 @@ class ShardRun {
       await durable.catch(() => undefined);
       throw error;
     });
-    const sealed = sealCheckpoint(this.checkpointOf(false, [], position, quarantine));
+    const sealed = sealOrExplain(this.checkpointOf(false, [], position, quarantine));
     this.markSaved();
 
     const previous = this.unsaved.at(-1) ?? Promise.resolve();
@@ -391,7 +391,7 @@ class ShardRun {
     const quarantine = await this.quarantine.commit();
     const checkpoint = this.checkpointOf(done, outputs, sink, quarantine);
     this.markSaved();
-    await this.options.store.save(sealCheckpoint(checkpoint));
+    await this.options.store.save(sealOrExplain(checkpoint));
     this.logSaved(checkpoint);
     return checkpoint;
   }
@@ -451,6 +451,20 @@ const EVENT_LOOP_TURN_MS = 20;
  * the per-step cost (an await, a few arrays) does not show.
  */
 const STEP_RECORDS = 1_000;
+
+/**
+ * Seals a checkpoint, or says why it cannot be: groups and check states are
+ * stored as JSON, so a BigInt or a cycle in them can never be checkpointed
+ * (retrying would not help).
+ */
+function sealOrExplain(checkpoint: Checkpoint) {
+  try {
+    return sealCheckpoint(checkpoint);
+  } catch (error) {
+    const part = checkpoint.aggregate ? "the aggregate's groups (initial/add results) or the checks' state" : "the checks' state";
+    throw new NonRetryableError(`cannot save a checkpoint at row ${checkpoint.cursor?.row ?? 0}: ${part} must be plain JSON data (${(error as Error).message})`);
+  }
+}
 
 /** Records [from, to) of a batch, with their line numbers and first row. */
 function slice(batch: SourceBatch, from: number, to: number): SourceBatch {

@@ -219,4 +219,24 @@ describe("a checkpoint stored in the background", () => {
     await expect(runShard(options)).rejects.toThrow("disk full (injected)");
     expect(rowsSaved).toEqual([EVERY]);
   });
+
+  it("fails the shard with a clear error when the groups cannot be stored as JSON", async () => {
+    const stage = defineStage({
+      id: "totals",
+      source: generated,
+      batchSize: BATCH,
+      checkpoint: { everyRows: EVERY, everySeconds: 3600 },
+      aggregate: {
+        groupBy: (record) => record.group as string,
+        initial: () => 0n,
+        add: (sum: bigint, record) => sum + BigInt(record.value as number),
+        finish: (group, sum: bigint) => ({ group, sum: Number(sum) }),
+      },
+      output: ndjsonDataset(),
+    });
+    const options = shardOptions(stage, makeTempDir("bulkhead-snapshot-"), slowStore().store, () => undefined);
+    await expect(runShard(options)).rejects.toThrow(
+      /cannot save a checkpoint at row 100: the aggregate's groups \(initial\/add results\) or the checks' state must be plain JSON data \(.*BigInt/,
+    );
+  });
 });
