@@ -127,26 +127,29 @@ const copyStage = (checks: Parameters<typeof defineStage>[0]["checks"] = []) =>
     checks,
   });
 
+const totalsStage = (aggregate: Parameters<typeof defineStage>[0]["aggregate"]) =>
+  defineStage({
+    id: "totals",
+    source: generated,
+    batchSize: BATCH,
+    checkpoint: { everyRows: EVERY, everySeconds: 3600 },
+    aggregate,
+    output: ndjsonDataset(),
+  });
+
 describe("a checkpoint stored in the background", () => {
   it("holds the aggregate groups as of its row while folding goes on", async () => {
-    const stage = defineStage({
-      id: "totals",
-      source: generated,
-      batchSize: BATCH,
-      checkpoint: { everyRows: EVERY, everySeconds: 3600 },
-      aggregate: {
-        groupBy: (record) => record.group as string,
-        initial: (): Totals => ({ rows: 0, sum: 0 }),
-        // In place, as a fast aggregate would: a stored checkpoint that
-        // still pointed at these objects would change under the store.
-        add: (totals: Totals, record) => {
-          totals.rows += 1;
-          totals.sum += record.value as number;
-          return totals;
-        },
-        finish: (group, totals: Totals) => ({ group, ...totals }),
+    const stage = totalsStage({
+      groupBy: (record) => record.group as string,
+      initial: (): Totals => ({ rows: 0, sum: 0 }),
+      // In place, as a fast aggregate would: a stored checkpoint that
+      // still pointed at these objects would change under the store.
+      add: (totals: Totals, record) => {
+        totals.rows += 1;
+        totals.sum += record.value as number;
+        return totals;
       },
-      output: ndjsonDataset(),
+      finish: (group, totals: Totals) => ({ group, ...totals }),
     });
     const { result, periodic } = await run(stage, makeTempDir("bulkhead-snapshot-"));
 
@@ -221,18 +224,11 @@ describe("a checkpoint stored in the background", () => {
   });
 
   it("fails the shard with a clear error when the groups cannot be stored as JSON", async () => {
-    const stage = defineStage({
-      id: "totals",
-      source: generated,
-      batchSize: BATCH,
-      checkpoint: { everyRows: EVERY, everySeconds: 3600 },
-      aggregate: {
-        groupBy: (record) => record.group as string,
-        initial: () => 0n,
-        add: (sum: bigint, record) => sum + BigInt(record.value as number),
-        finish: (group, sum: bigint) => ({ group, sum: Number(sum) }),
-      },
-      output: ndjsonDataset(),
+    const stage = totalsStage({
+      groupBy: (record) => record.group as string,
+      initial: () => 0n,
+      add: (sum: bigint, record) => sum + BigInt(record.value as number),
+      finish: (group, sum: bigint) => ({ group, sum: Number(sum) }),
     });
     const options = shardOptions(stage, makeTempDir("bulkhead-snapshot-"), slowStore().store, () => undefined);
     await expect(runShard(options)).rejects.toThrow(
