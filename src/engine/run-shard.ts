@@ -352,11 +352,11 @@ class ShardRun {
     this.throwSaveFailure();
     while (this.unsaved.length >= MAX_UNSAVED_CHECKPOINTS) await this.unsaved[0];
     const { position, durable } = this.writer.commitAsOfNow?.() ?? { position: await this.writer.commit(), durable: Promise.resolve() };
+    // Its failure is reported by the save chained to it below; should the
+    // shard fail before that, it must not count as unhandled.
+    durable.catch(() => undefined);
     // Rarely anything to write: most shards quarantine nothing.
-    const quarantine = await this.quarantine.commit().catch(async (error: unknown) => {
-      await durable.catch(() => undefined);
-      throw error;
-    });
+    const quarantine = await this.quarantine.commit();
     const sealed = sealOrExplain(this.checkpointOf(false, [], position, quarantine));
     this.markSaved();
 

@@ -7,9 +7,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Checkpoint, type CheckpointStore, type SealedCheckpoint, unsealCheckpoint } from "../../src/checkpoint/checkpoint.js";
 import { runShard } from "../../src/engine/run-shard.js";
-import { definePipeline, defineStage, mean, ndjsonDataset, quantile, unique } from "../../src/index.js";
+import { definePipeline, defineStage, mean, ndjsonDataset, quantile, unique, z } from "../../src/index.js";
 import { makeStats } from "../../src/validate/index.js";
-import type { Row, Source } from "../../src/pipeline/types.js";
+import type { Row, Sink, Source } from "../../src/pipeline/types.js";
 import { makeTempDir } from "../support/cli.js";
 
 const ROWS = 1_000;
@@ -234,5 +234,33 @@ describe("a checkpoint stored in the background", () => {
     await expect(runShard(options)).rejects.toThrow(
       /cannot save a checkpoint at row 100: the aggregate's groups \(initial\/add results\) or the checks' state must be plain JSON data \(.*BigInt/,
     );
+  });
+
+  it("fails the shard with the sink's error when its data cannot be made durable", async () => {
+    // Every third record is invalid, so each checkpoint also writes and
+    // syncs the quarantine file: real I/O while the sink's failure is pending.
+    const inner = ndjsonDataset();
+    const failingSync: Sink = {
+      ...inner,
+      async open(ctx, committed) {
+        const writer = await inner.open(ctx, committed);
+        return {
+          ...writer,
+          commitAsOfNow: () => ({ position: { rows: 0 }, durable: Promise.reject(new Error("fsync failed (injected)")) }),
+        };
+      },
+    };
+    const stage = defineStage({
+      id: "copy",
+      source: generated,
+      schema: z.object({ id: z.int().refine((id) => id % 3 !== 0, "every third id is refused") }),
+      invalid: { maxFraction: 0.5 },
+      batchSize: BATCH,
+      checkpoint: { everyRows: EVERY, everySeconds: 3600 },
+      transform: (record) => record,
+      output: failingSync,
+    });
+    const options = shardOptions(stage, makeTempDir("bulkhead-snapshot-"), slowStore().store, () => undefined);
+    await expect(runShard(options)).rejects.toThrow("fsync failed (injected)");
   });
 });
