@@ -3,7 +3,6 @@
 // checkpoint's row: groups, counts and the sink's position, not the live
 // state at the time the store gets round to writing it.
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Checkpoint, type CheckpointStore, type SealedCheckpoint, unsealCheckpoint } from "../../src/checkpoint/checkpoint.js";
 import { runShard } from "../../src/engine/run-shard.js";
@@ -11,6 +10,7 @@ import { definePipeline, defineStage, mean, ndjsonDataset, quantile, unique, z }
 import { makeStats } from "../../src/validate/index.js";
 import type { Row, Sink, Source } from "../../src/pipeline/types.js";
 import { makeTempDir } from "../support/cli.js";
+import { loneShardOptions } from "../support/lone-shard.js";
 
 const ROWS = 1_000;
 const BATCH = 50;
@@ -90,22 +90,7 @@ function expectOverlap(periodic: { rowsReadWhileSaving: number }[]): void {
 }
 
 function shardOptions(stage: ReturnType<typeof defineStage>, dir: string, store: CheckpointStore, onProgress: (progress: { rowsIn: number }) => void) {
-  const pipeline = definePipeline({ name: "snapshot", stages: [stage] });
-  return {
-    pipeline,
-    stage: pipeline.stages[0],
-    shard: { index: 0, count: 1 },
-    runId: "snapshot",
-    attempt: 1,
-    dataDir: path.join(dir, "data"),
-    baseDir: dir,
-    store,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    resolveDataset: (): never => {
-      throw new Error("no datasets");
-    },
-    onProgress,
-  };
+  return loneShardOptions(definePipeline({ name: "snapshot", stages: [stage] }), dir, store, onProgress);
 }
 
 async function run(stage: ReturnType<typeof defineStage>, dir: string) {

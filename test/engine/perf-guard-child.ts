@@ -3,9 +3,9 @@
 // perf-guard.test.ts as a child so its memory is its own.
 //
 // Usage: node --import tsx test/engine/perf-guard-child.ts <rows> <dir>
-import path from "node:path";
 import type { CheckpointStore, SealedCheckpoint } from "../../src/checkpoint/checkpoint.js";
 import { runShard } from "../../src/engine/run-shard.js";
+import { loneShardOptions } from "../support/lone-shard.js";
 import {
   definePipeline,
   defineStage,
@@ -68,22 +68,10 @@ const store: CheckpointStore = {
   },
 };
 
-const result = await runShard({
-  pipeline,
-  stage: pipeline.stages[0],
-  shard: { index: 0, count: 1 },
-  runId: "perf-guard",
-  attempt: 1,
-  dataDir: path.join(dir, "data"),
-  baseDir: dir,
-  store,
-  logger: { debug() {}, info() {}, warn() {}, error() {} },
-  resolveDataset: () => {
-    throw new Error("no datasets");
-  },
-  onProgress: () => {
+const result = await runShard(
+  loneShardOptions(pipeline, dir, store, () => {
     batches++;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  },
-});
+  }),
+);
 process.stdout.write(`${JSON.stringify({ rows: result.counts.rowsOut, saves, batches, peakRssMb: peakRss / 2 ** 20 })}\n`);
